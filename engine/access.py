@@ -1,0 +1,81 @@
+"""Who may see and do what, for the engine's own resources (tasks, instances, definitions).
+
+Lanes name groups; a task's ``team`` and ``assignee`` (from data paths) narrow it further. A task is
+visible to the people who may do it, to its assignee, and to the managers of its team. An instance is
+visible to those who work on it. Anything else is reported as not found, so nothing leaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy.orm import Session
+
+from engine.models import HumanTask
+
+ADMIN = "admin"
+PROCESS_OWNER = "process_owner"
+TEAM_MANAGER = "team_manager"
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    groups: frozenset[str] = field(default_factory=frozenset)
+    teams: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN in self.groups
+
+    @property
+    def may_deploy(self) -> bool:
+        return bool({ADMIN, PROCESS_OWNER} & self.groups)
+
+
+SYSTEM = Actor("engine")
+
+
+def may_do(actor: Actor, task: HumanTask) -> bool:
+    """May this person claim and complete the task (its lane's group, narrowed by team and assignee)?"""
+    if task.group_id not in actor.groups:
+        return False
+    if task.team_id is not None and task.team_id not in actor.teams:
+        return False
+    return True
+
+
+def may_see(actor: Actor, task: HumanTask) -> bool:
+    if actor.is_admin or may_do(actor, task) or task.assignee == actor.username:
+        return True
+    return TEAM_MANAGER in actor.groups and task.team_id is not None and task.team_id in actor.teams
+
+
+def visible_tasks(actor: Actor) -> ColumnElement[bool]:
+    """The same rule as ``may_see`` as a SQL condition, for the inbox queries."""
+    if actor.is_admin:
+        return true()
+    conditions: list[ColumnElement[bool]] = [HumanTask.assignee == actor.username]
+    if actor.groups:
+        conditions.append(
+            and_(
+                HumanTask.group_id.in_(sorted(actor.groups)),
+                or_(HumanTask.team_id.is_(None), HumanTask.team_id.in_(sorted(actor.teams)))
+                if actor.teams
+                else HumanTask.team_id.is_(None),
+            )
+        )
+    if TEAM_MANAGER in actor.groups and actor.teams:
+        conditions.append(HumanTask.team_id.in_(sorted(actor.teams)))
+    return or_(*conditions) if conditions else false()
+
+
+def instance_visible(session: Session, actor: Actor, instance_id: int) -> bool:
+    """Those who work on an instance see it: a task of it they may see, or one they completed."""
+    if actor.is_admin:
+        return True
+    works_on = or_(visible_tasks(actor), HumanTask.completed_by == actor.username)
+    return bool(
+        session.scalar(select(exists().where(and_(HumanTask.instance_id == instance_id, works_on))))
+    )

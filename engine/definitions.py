@@ -1,0 +1,315 @@
+"""Deploying bundles of BPMN/DMN files as immutable numbered versions, and the parsed-spec cache."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.errors import DeployRefused, NotFound
+from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
+
+ALLOWED_SUFFIXES = (".bpmn", ".dmn")
+# Untrusted uploads: no external entities, no network, no huge trees.
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False)
+
+ExpressionChecker = Callable[[spiff.ParsedBundle, Mapping[str, Any]], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class DeployedProcess:
+    process_id: str
+    version: int
+    sha256: str
+    created: bool = False  # False when identical content was deployed before
+
+
+@dataclass
+class LoadedVersion:
+    """A stored version, parsed once and cached: its specs and each process's deploy-time properties."""
+
+    id: int
+    version: int
+    bundle: spiff.ParsedBundle
+    processes: dict[str, DefinitionProcess]
+
+
+def bundle_sha256(files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def _problem(file: str, element_id: str | None, reason: str, line: int | None = None) -> dict[str, Any]:
+    return {"file": file, "element_id": element_id, "reason": reason, "line": line}
+
+
+class Definitions:
+    """Validates and stores bundles; hands out parsed specs per version (parsed once per process)."""
+
+    def __init__(
+        self,
+        *,
+        forms: Collection[str],
+        operations: Collection[str],
+        expression_checker: ExpressionChecker | None = None,
+    ) -> None:
+        self._forms = forms
+        self._operations = operations
+        self._expression_checker = expression_checker
+        self._cache: dict[int, LoadedVersion] = {}
+        self._lock = threading.Lock()
+
+    # -- deploy ---------------------------------------------------------------------------------
+
+    def deploy(
+        self, session: Session, files: Mapping[str, bytes], *, actor: str, now: datetime
+    ) -> list[DeployedProcess]:
+        """Validate and store a bundle; identical content again returns the existing version."""
+        if not files:
+            raise DeployRefused([_problem("-", None, "no files were uploaded")])
+        sha = bundle_sha256(files)
+        existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
+        if existing is not None:
+            return self._deployed(session, existing, created=False)
+        known_groups = set(session.scalars(select(Group.id)))
+        roots, bundle = self._parse(files)
+        problems = list(self._check_lanes(roots, known_groups))
+        problems += self._check_tasks(bundle)
+        if self._expression_checker is not None:
+            problems += self._expression_checker(bundle, roots)
+        if problems:
+            raise DeployRefused(problems)
+        number = (session.scalar(select(func.max(DefinitionVersion.version))) or 0) + 1
+        row = DefinitionVersion(
+            version=number,
+            sha256=sha,
+            files={name: content.decode("utf-8") for name, content in files.items()},
+            deployed_by=actor,
+            deployed_at=now,
+        )
+        session.add(row)
+        session.flush()
+        for process_id in bundle.specs:
+            name, properties = _process_properties(roots, process_id)
+            inbox = [f.strip() for f in properties.get("inbox_fields", "").split(",") if f.strip()]
+            session.add(
+                DefinitionProcess(
+                    version_id=row.id, process_id=process_id, name=name, inbox_fields=inbox, properties=properties
+                )
+            )
+        for message in _messages(roots, bundle):
+            session.add(DefinitionMessage(version_id=row.id, **message))
+        session.flush()
+        return self._deployed(session, row, created=True)
+
+    def _deployed(self, session: Session, row: DefinitionVersion, *, created: bool) -> list[DeployedProcess]:
+        ids = session.scalars(
+            select(DefinitionProcess.process_id)
+            .where(DefinitionProcess.version_id == row.id)
+            .order_by(DefinitionProcess.process_id)
+        )
+        return [DeployedProcess(process_id=p, version=row.version, sha256=row.sha256, created=created) for p in ids]
+
+    def _parse(self, files: Mapping[str, bytes]) -> tuple[dict[str, Any], spiff.ParsedBundle]:
+        problems: list[dict[str, Any]] = []
+        roots: dict[str, Any] = {}
+        for name, content in sorted(files.items()):
+            if not name.lower().endswith(ALLOWED_SUFFIXES):
+                problems.append(_problem(name, None, "only .bpmn and .dmn files can be deployed"))
+                continue
+            try:
+                roots[name] = etree.fromstring(content, parser=_SAFE_XML)
+            except etree.XMLSyntaxError as error:
+                problems.append(_problem(name, None, f"XML does not parse: {error.msg}", error.lineno))
+        if problems:
+            raise DeployRefused(problems)
+        parser = spiff.new_parser()
+        for name, root in roots.items():
+            try:
+                spiff.add_file(parser, name, root)
+            except ValidationException as error:
+                problems.append(_validation_problem(error, name, root))
+            except (SpiffWorkflowException, etree.LxmlError, ValueError, KeyError) as error:
+                problems.append(_problem(name, None, f"the parser rejected the file: {error}"))
+        if problems:
+            raise DeployRefused(problems)
+        bundle = spiff.ParsedBundle()
+        process_ids = parser.get_process_ids()
+        if not process_ids:
+            raise DeployRefused([_problem(sorted(files)[0], None, "the bundle holds no executable process")])
+        for process_id in process_ids:
+            try:
+                bundle.specs[process_id] = parser.get_spec(process_id)
+                bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
+            except ValidationException as error:
+                file = error.file_name or _file_of(roots, process_id)
+                problems.append(_validation_problem(error, file, roots.get(file)))
+            except (SpiffWorkflowException, RecursionError, KeyError, ValueError) as error:
+                problems.append(_problem(_file_of(roots, process_id), process_id, f"the parser rejected it: {error}"))
+        if problems:
+            raise DeployRefused(problems)
+        return roots, bundle
+
+    @staticmethod
+    def _check_lanes(roots: Mapping[str, Any], known_groups: set[str]) -> Iterable[dict[str, Any]]:
+        for name, root in roots.items():
+            for lane_id, lane_name in spiff.iter_lanes(root):
+                if lane_name not in known_groups:
+                    yield _problem(name, lane_id, f"lane '{lane_name}' does not name a known group")
+
+    def _check_tasks(self, bundle: spiff.ParsedBundle) -> list[dict[str, Any]]:
+        problems = []
+        for task_spec, file in iter_task_specs(bundle):
+            element = task_spec.bpmn_id
+            if getattr(task_spec, "manual", False):
+                if task_spec.lane is None:
+                    problems.append(_problem(file, element,
+                                             "a user task must sit in a lane (its lane names its group)"))
+                form = spiff.task_properties_of_spec(task_spec).get("form")
+                if form is not None and form not in self._forms:
+                    problems.append(_problem(file, element, f"form '{form}' is not in the forms registry"))
+            operation = getattr(task_spec, "operation_name", None)
+            if operation is not None and operation not in self._operations:
+                problems.append(_problem(file, element, f"service task operation '{operation}' is not registered"))
+        return problems
+
+    # -- loading --------------------------------------------------------------------------------
+
+    def clear_cache(self) -> None:
+        """Forget parsed versions (tests empty the database between cases, so ids are reused)."""
+        with self._lock:
+            self._cache.clear()
+
+    def load(self, session: Session, version_id: int) -> LoadedVersion:
+        cached = self._cache.get(version_id)
+        if cached is not None:
+            return cached
+        with self._lock:
+            cached = self._cache.get(version_id)
+            if cached is None:
+                row = session.get(DefinitionVersion, version_id)
+                if row is None:
+                    raise NotFound(f"definition version {version_id} does not exist")
+                processes = {
+                    p.process_id: p
+                    for p in session.scalars(
+                        select(DefinitionProcess).where(DefinitionProcess.version_id == version_id)
+                    )
+                }
+                for process in processes.values():
+                    session.expunge(process)
+                cached = LoadedVersion(row.id, row.version, spiff.parse_bundle(row.files), processes)
+                self._cache[version_id] = cached
+        return cached
+
+    def resolve(self, session: Session, process_id: str, version: int | None = None) -> LoadedVersion:
+        """The latest version holding ``process_id``, or the named version number."""
+        query = (
+            select(DefinitionVersion.id)
+            .join(DefinitionProcess, DefinitionProcess.version_id == DefinitionVersion.id)
+            .where(DefinitionProcess.process_id == process_id)
+        )
+        if version is not None:
+            query = query.where(DefinitionVersion.version == version)
+        version_id = session.scalar(query.order_by(DefinitionVersion.version.desc()).limit(1))
+        if version_id is None:
+            suffix = f" version {version}" if version is not None else ""
+            raise NotFound(f"process '{process_id}'{suffix} is not deployed")
+        return self.load(session, version_id)
+
+
+def iter_task_specs(bundle: spiff.ParsedBundle) -> Iterable[tuple[Any, str]]:
+    """Every task spec with a BPMN id in every process and call-activity spec of a bundle, once."""
+    seen: set[int] = set()
+    specs = list(bundle.specs.values())
+    for subprocesses in bundle.subprocess_specs.values():
+        specs.extend(subprocesses.values())
+    for process_spec in specs:
+        if id(process_spec) in seen:
+            continue
+        seen.add(id(process_spec))
+        for task_spec in process_spec.task_specs.values():
+            if getattr(task_spec, "bpmn_id", None):
+                yield task_spec, process_spec.file or "-"
+
+
+def _validation_problem(error: ValidationException, fallback_file: str, root: Any) -> dict[str, Any]:
+    line = error.line_number if isinstance(error.line_number, int) else None
+    element_id = error.id or (_element_at_line(root, line) if root is not None and line else None)
+    return _problem(error.file_name or fallback_file, element_id, str(error).split("\n")[0].strip(), line)
+
+
+def _element_at_line(root: Any, line: int) -> str | None:
+    """Schema errors carry only a line: name the innermost element with an id that encloses it."""
+    found = None
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.sourceline is None or element.sourceline > line:
+            continue
+        if element.get("id"):
+            found = element.get("id")
+    return found
+
+
+def _file_of(roots: Mapping[str, Any], process_id: str) -> str:
+    for name, root in roots.items():
+        for process in root.iter(f"{{{spiff.BPMN_NS}}}process"):
+            if process.get("id") == process_id:
+                return name
+    return "-"
+
+
+def _process_properties(roots: Mapping[str, Any], process_id: str) -> tuple[str | None, dict[str, str]]:
+    """SpiffWorkflow 3.2 parses extensions only on tasks, so process-level properties are read here."""
+    for root in roots.values():
+        for process in root.iter(f"{{{spiff.BPMN_NS}}}process"):
+            if process.get("id") != process_id:
+                continue
+            properties = {
+                prop.get("name"): prop.get("value", "")
+                for prop in process.xpath(
+                    "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=spiff.NS
+                )
+            }
+            return process.get("name"), properties
+    return None, {}
+
+
+def _messages(roots: Mapping[str, Any], bundle: spiff.ParsedBundle) -> list[dict[str, Any]]:
+    """Each ``bpmn:message`` with its deploy-time properties and the processes it starts."""
+    starts: dict[str, list[str]] = {}
+    for process_id, spec in bundle.specs.items():
+        start = spec.task_specs.get("Start")
+        for output in getattr(start, "outputs", []):
+            definition = getattr(output, "event_definition", None)
+            if definition is not None and type(definition).__name__ == "MessageEventDefinition":
+                starts.setdefault(definition.name, []).append(process_id)
+    found: dict[str, dict[str, Any]] = {}
+    for root in roots.values():
+        for message in root.iter(f"{{{spiff.BPMN_NS}}}message"):
+            name = message.get("name") or message.get("id")
+            properties = {
+                prop.get("name"): prop.get("value", "")
+                for prop in message.xpath(
+                    "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=spiff.NS
+                )
+            }
+            found[name] = {
+                "name": name,
+                "keep": properties.get("keep", "true").strip().lower() not in {"false", "no", "0"},
+                "expiry_days": int(properties.get("expiry_days", "30") or 30),
+                "senders": [g.strip() for g in properties.get("senders", "").split(",") if g.strip()],
+                "starts": sorted(starts.get(name, [])),
+            }
+    return list(found.values())

@@ -1,0 +1,90 @@
+"""Users, groups, teams and API tokens: who an actor is and what they belong to."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.access import Actor
+from engine.models import ApiToken, Group, GroupMember, Team, TeamMember, User
+
+TOKEN_BYTES = 32
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def ensure_group(session: Session, group_id: str, label: str | None = None) -> Group:
+    group = session.get(Group, group_id)
+    if group is None:
+        group = Group(id=group_id, label=label or group_id.replace("_", " ").capitalize())
+        session.add(group)
+    elif label:
+        group.label = label
+    return group
+
+
+def ensure_team(session: Session, team_id: str, name: str | None = None) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        team = Team(id=team_id, name=name or team_id)
+        session.add(team)
+    elif name:
+        team.name = name
+    return team
+
+
+def create_user(
+    session: Session,
+    username: str,
+    *,
+    groups: Iterable[str],
+    now: datetime,
+    display_name: str | None = None,
+    teams: Iterable[str] = (),
+) -> User:
+    """Create a user in the given groups (creating groups and teams that do not exist yet)."""
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise ValueError(f"user '{username}' already exists")
+    user = User(username=username, display_name=display_name or username, created_at=now, active=True)
+    session.add(user)
+    session.flush()
+    for group_id in dict.fromkeys(groups):
+        ensure_group(session, group_id)
+        session.flush()
+        session.add(GroupMember(user_id=user.id, group_id=group_id))
+    for team_id in dict.fromkeys(teams):
+        ensure_team(session, team_id)
+        session.flush()
+        session.add(TeamMember(user_id=user.id, team_id=team_id))
+    session.flush()
+    return user
+
+
+def issue_token(session: Session, user: User, *, now: datetime, label: str | None = None) -> str:
+    """A new bearer token for the user; only its digest is stored, so it is shown once."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label, created_at=now))
+    session.flush()
+    return token
+
+
+def actor_for(session: Session, user: User) -> Actor:
+    groups = frozenset(session.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id)))
+    teams = frozenset(session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
+    return Actor(username=user.username, groups=groups, teams=teams)
+
+
+def actor_for_token(session: Session, token: str) -> Actor | None:
+    user = session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+    )
+    return actor_for(session, user) if user is not None else None

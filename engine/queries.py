@@ -1,0 +1,139 @@
+"""The read side: the inbox query, one task, one instance and its history. Every query is indexed
+and bounded; access rules are applied in SQL, so a page never loads what the caller may not see.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from engine.access import Actor, instance_visible, may_see, visible_tasks
+from engine.errors import Invalid, NotFound
+from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, TaskStatus
+
+MAX_PAGE = 200
+
+
+@dataclass
+class TaskFilter:
+    state: str | None = TaskStatus.OPEN.value
+    group: str | None = None
+    assignee: str | None = None
+    team: str | None = None
+    instance_id: int | None = None
+    bpmn_id: str | None = None
+    overdue: bool | None = None
+    fields: Mapping[str, str] = field(default_factory=dict)
+    limit: int = 50
+    cursor: str | None = None
+
+
+@dataclass
+class TaskPage:
+    items: list[HumanTask]
+    next: str | None
+
+
+@dataclass
+class InstanceView:
+    instance: Instance
+    version: int
+    open_tasks: list[HumanTask]
+
+
+def encode_cursor(task: HumanTask) -> str:
+    raw = json.dumps([task.created_at.isoformat(), task.id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        created_at, task_id = json.loads(base64.urlsafe_b64decode(padded))
+        moment = datetime.fromisoformat(created_at)
+        if moment.tzinfo is None or not isinstance(task_id, str):
+            raise ValueError(cursor)
+        return moment, task_id
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as error:
+        raise Invalid("the cursor is not one this API gave out", details={"cursor": ["Invalid cursor."]}) from error
+
+
+def list_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime) -> TaskPage:
+    """Newest first, keyset-paginated: (created_at, id) descending, so each page is one index range."""
+    if not 1 <= query.limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}", details={"limit": [f"Must be 1 to {MAX_PAGE}."]})
+    statement = select(HumanTask).where(visible_tasks(actor))
+    if query.state:
+        statement = statement.where(HumanTask.state == query.state)
+    for column, value in (
+        (HumanTask.group_id, query.group),
+        (HumanTask.assignee, query.assignee),
+        (HumanTask.team_id, query.team),
+        (HumanTask.instance_id, query.instance_id),
+        (HumanTask.bpmn_id, query.bpmn_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if query.overdue is True:
+        statement = statement.where(HumanTask.due_at < now)
+    elif query.overdue is False:
+        statement = statement.where(or_(HumanTask.due_at.is_(None), HumanTask.due_at >= now))
+    for name, value in query.fields.items():
+        statement = statement.where(
+            exists().where(
+                HumanTaskField.task_id == HumanTask.id, HumanTaskField.name == name, HumanTaskField.value == value
+            )
+        )
+    if query.cursor:
+        created_at, task_id = decode_cursor(query.cursor)
+        statement = statement.where(
+            or_(HumanTask.created_at < created_at, and_(HumanTask.created_at == created_at, HumanTask.id < task_id))
+        )
+    rows = list(
+        session.scalars(statement.order_by(HumanTask.created_at.desc(), HumanTask.id.desc()).limit(query.limit + 1))
+    )
+    next_cursor = encode_cursor(rows[query.limit - 1]) if len(rows) > query.limit else None
+    return TaskPage(items=rows[: query.limit], next=next_cursor)
+
+
+def get_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    row = session.get(HumanTask, task_id)
+    if row is None or not may_see(actor, row):
+        raise NotFound(f"task {task_id} not found", task_id=task_id)
+    return row
+
+
+def task_data(session: Session, task: HumanTask) -> dict[str, object]:
+    """What the task sees: the instance's data as of its latest step."""
+    instance = session.get(Instance, task.instance_id)
+    return dict(instance.data) if instance is not None else {}
+
+
+def get_instance(session: Session, actor: Actor, instance_id: int) -> InstanceView:
+    row = session.get(Instance, instance_id)
+    if row is None or not instance_visible(session, actor, instance_id):
+        raise NotFound(f"instance {instance_id} not found", instance_id=instance_id)
+    version = session.scalar(select(DefinitionVersion.version).where(DefinitionVersion.id == row.version_id))
+    open_tasks = list(
+        session.scalars(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.state == TaskStatus.OPEN)
+            .order_by(HumanTask.created_at, HumanTask.id)
+        )
+    )
+    return InstanceView(instance=row, version=version or 0, open_tasks=open_tasks)
+
+
+def history(session: Session, actor: Actor, instance_id: int, *, limit: int = 1000) -> list[Event]:
+    if session.get(Instance, instance_id) is None or not instance_visible(session, actor, instance_id):
+        raise NotFound(f"instance {instance_id} not found", instance_id=instance_id)
+    return list(
+        session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.id).limit(limit))
+    )

@@ -1,0 +1,174 @@
+"""One engine step: run automatic work until only people, timers or messages are left.
+
+Domain hooks run here, inside the step's transaction: service-task *operations* (trusted Python
+registered by the app) and event *projectors* (called with every event the step records).
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.access import Actor
+from engine.errors import ScriptError
+from engine.models import Event, Instance
+
+# A process that keeps making automatic work (a zero-length cycle timer, say) must not spin forever.
+MAX_SETTLE_ROUNDS = 100
+
+
+@dataclass
+class StepContext:
+    """What the domain hooks see: the open transaction, the instance, who acted, and when."""
+
+    session: Session
+    instance: Instance
+    actor: Actor
+    now: datetime
+    projectors: Sequence[Projector] = ()
+    recorded: list[Event] = field(default_factory=list)
+    handled: set[str] = field(default_factory=set)  # task ids whose events the action recorded itself
+
+    def record(
+        self,
+        kind: str,
+        *,
+        task_id: str | None = None,
+        bpmn_id: str | None = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> Event:
+        event = Event(
+            instance_id=self.instance.id,
+            task_id=task_id,
+            bpmn_id=bpmn_id,
+            kind=kind,
+            actor=actor or self.actor.username,
+            at=self.now,
+            data=data,
+        )
+        self.session.add(event)
+        self.recorded.append(event)
+        for projector in self.projectors:
+            projector(self, event)
+        return event
+
+
+Operation = Callable[[StepContext, dict[str, Any]], Any]
+Projector = Callable[[StepContext, Event], None]
+
+
+# The step being run in this thread (or task): the script engine is shared, so the context is not its own.
+current_step: ContextVar[StepContext | None] = ContextVar("current_step", default=None)
+
+
+class EngineScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow's script engine with service tasks routed to registered operations.
+
+    SpiffWorkflow 3.2's own ``call_service`` replaces any exception with a NameError; this one keeps it.
+    """
+
+    def __init__(self, environment: BasePythonScriptEngineEnvironment, operations: Mapping[str, Operation]):
+        super().__init__(environment=environment)
+        self._operations = operations
+
+    def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        value = super().evaluate(task, expression, external_context)
+        definition = getattr(task.task_spec, "event_definition", None)
+        is_timer_date = type(definition).__name__ == "TimeDateEventDefinition"
+        if is_timer_date and getattr(definition, "expression", None) == expression:
+            return _aware_timer_date(value, task)
+        return value
+
+    def call_service(self, task: Any, operation_name: str, operation_params: dict[str, Any], **_: Any) -> str:
+        context = current_step.get()
+        if context is None:
+            raise WorkflowTaskException(f"operation '{operation_name}' called outside an engine step", task=task)
+        operation = self._operations[operation_name]
+        params = {name: param["value"] for name, param in operation_params.items()}
+        try:
+            result = operation(context, params)
+        except Exception as error:
+            raise WorkflowTaskException(f"operation '{operation_name}' failed: {error}", task=task,
+                                        exception=error) from error
+        context.record(
+            "operation_ran", task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id,
+            data={"operation": operation_name, "params": params, "result": result},
+        )
+        return json.dumps(result)
+
+
+def _aware_timer_date(value: Any, task: Any) -> str:
+    """Timer dates must be aware: SpiffWorkflow would read a naive one in the server's zone at import."""
+    moment = value
+    if isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        raise WorkflowTaskException(
+            f"timer date {value!r} is not a timezone-aware ISO datetime (e.g. 2027-03-01T00:00:00+00:00)", task=task)
+    return moment.isoformat()
+
+
+def settle(workflow: spiff.Workflow) -> None:
+    """Refresh timers and run engine steps until no ready automatic task is left.
+
+    One ``do_engine_steps()`` leaves a timer that expired during its final refresh READY but not run,
+    so it is looped until nothing automatic is ready.
+    """
+    for _ in range(MAX_SETTLE_ROUNDS):
+        workflow.refresh_timers()
+        workflow.do_engine_steps()
+        if not spiff.has_ready_automatic_tasks(workflow):
+            return
+    raise ScriptError(f"the process kept creating automatic work after {MAX_SETTLE_ROUNDS} rounds")
+
+
+@dataclass(frozen=True)
+class Incident:
+    message: str
+    task_id: str | None = None
+    element_id: str | None = None
+    line: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"message": self.message, "task_id": self.task_id, "element_id": self.element_id, "line": self.line}
+
+
+def describe_failure(error: BaseException) -> Incident:
+    """Turn whatever a step raised into the incident people read: message, task, element and line."""
+    task = getattr(error, "task", None)
+    line = getattr(error, "line_number", None) or getattr(error, "line", None)
+    root = error
+    while root.__cause__ is not None or (root.__context__ is not None and not root.__suppress_context__):
+        root = root.__cause__ or root.__context__  # type: ignore[assignment]
+        line = line or getattr(root, "line_number", None) or getattr(root, "line", None)
+        task = task or getattr(root, "task", None)
+    message = str(error) if isinstance(error, (WorkflowException, ScriptError)) else _one_line(error)
+    if root is not error and str(root) not in message:
+        message = f"{message} (caused by {_one_line(root)})"
+    return Incident(
+        message=message,
+        task_id=str(task.id) if task is not None else None,
+        element_id=getattr(getattr(task, "task_spec", None), "bpmn_id", None),
+        line=line if isinstance(line, int) and line > 0 else None,
+    )
+
+
+def _one_line(error: BaseException) -> str:
+    text = "".join(traceback.format_exception_only(type(error), error)).strip()
+    return text.splitlines()[-1] if text else type(error).__name__

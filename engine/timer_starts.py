@@ -1,0 +1,96 @@
+"""Timer start events: one pending start per deployed process, fired by the sweep.
+
+The engine, not an instance, owns the schedule: at deploy the start event's timer is evaluated once
+(in a throwaway workflow, so expressions and the project clock behave as in a real instance) and
+stored as ``timer_start``; when it falls due an instance is created with its start timer fired, and
+a cycle (``R3/.../P1D``) moves on to its next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.definitions import LoadedVersion
+from engine.models import TimerStart
+
+CYCLE = "CycleTimerEventDefinition"
+
+
+def _start_timer_tasks(workflow: spiff.Workflow) -> list[Any]:
+    return [
+        task for task in workflow.get_tasks(state=TaskState.WAITING)
+        if type(task.task_spec).__name__ == "StartEvent"
+        and type(getattr(task.task_spec, "event_definition", None)).__name__ in spiff.TIMER_EVENTS
+    ]
+
+
+def has_timer_start(spec: Any) -> bool:
+    start = spec.task_specs.get("Start")
+    return any(
+        type(getattr(output, "event_definition", None)).__name__ in spiff.TIMER_EVENTS
+        for output in getattr(start, "outputs", [])
+    )
+
+
+def schedule(session: Session, version: LoadedVersion, script_engine: Any) -> None:
+    """(Re)schedule the pending start of every process of a newly deployed version."""
+    for process_id, spec in version.bundle.specs.items():
+        session.execute(delete(TimerStart).where(TimerStart.process_id == process_id))
+        if not has_timer_start(spec):
+            continue
+        workflow = BpmnWorkflow(spec, version.bundle.subprocess_specs[process_id], script_engine=script_engine)
+        workflow.do_engine_steps()
+        for task in _start_timer_tasks(workflow):
+            value = task.internal_data.get("event_value")
+            cycle = value if isinstance(value, dict) else None
+            due = value.get("next") if isinstance(value, dict) else value
+            if isinstance(due, str) and (cycle is None or cycle.get("cycles") != 0):
+                session.add(TimerStart(process_id=process_id, version_id=version.id,
+                                       due_at=datetime.fromisoformat(due), cycle=cycle))
+            break
+
+
+def claim_due(session: Session, now: datetime) -> TimerStart | None:
+    statement = select(TimerStart).where(TimerStart.due_at <= now).order_by(TimerStart.due_at).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(skip_locked=True)
+    return session.scalar(statement)
+
+
+def move_on(row: TimerStart) -> None:
+    """After a start: the next time of a cycle, or nothing more for a date or a duration."""
+    cycle = dict(row.cycle or {})
+    if not cycle or row.due_at is None:
+        row.due_at = None
+        return
+    remaining = int(cycle.get("cycles", 0))
+    remaining = remaining - 1 if remaining > 0 else remaining  # -1 repeats for ever
+    if remaining == 0:
+        row.due_at, row.cycle = None, {**cycle, "cycles": 0}
+        return
+    next_due = row.due_at + timedelta(seconds=float(cycle["duration"]))
+    row.due_at, row.cycle = next_due, {**cycle, "cycles": remaining, "next": next_due.isoformat()}
+
+
+def fire_start_timer(past: Callable[[], datetime]) -> Callable[[spiff.Workflow, Any], None]:
+    """An engine action: make the new instance's start timer fire now, once."""
+
+    def fire(workflow: spiff.Workflow, ctx: Any) -> None:
+        moment = (past() - timedelta(microseconds=1)).isoformat()
+        for task in _start_timer_tasks(workflow):
+            value = task.internal_data.get("event_value")
+            if isinstance(value, dict):
+                task.internal_data["event_value"] = {**value, "cycles": 1, "next": moment}
+            else:
+                task.internal_data["event_value"] = moment
+        ctx.record("timer_start_fired", actor="engine")
+
+    return fire

@@ -1,0 +1,48 @@
+"""The Flask application: the app factory wires one configured engine for the web, CLI and sweep."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from web.config import from_environment, secret_key
+from web.extensions import db, migrate
+
+
+def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(from_environment(app.instance_path))
+    app.config.update(settings or {})
+    app.config.setdefault("SECRET_KEY", secret_key(app.instance_path))
+
+    from web.database import configure_engine_options
+
+    configure_engine_options(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+
+    from web.wiring import init_engine
+
+    init_engine(app)
+
+    from web.api import api
+    from web.api.access_log import write_access_log
+    from web.api.auth import forget_actor
+    from web.api.errors import register_error_handlers
+
+    app.register_blueprint(api)
+    app.before_request(forget_actor)
+    app.after_request(write_access_log)
+    register_error_handlers(app)
+
+    from web.cli import register_cli
+    from web.timers import init_scheduler, register_timer_cli
+
+    register_cli(app)
+    register_timer_cli(app)
+    init_scheduler(app)
+    return app

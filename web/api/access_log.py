@@ -1,0 +1,60 @@
+"""Every API response that carries instance or task data writes an access-log entry, 404s included."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Response, current_app, g, request
+from flask.typing import ResponseReturnValue
+
+from engine.access import Actor
+from engine.models import AccessLog
+from web.extensions import db
+from web.wiring import get_engine
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+
+
+def logs_access(resource_type: str, id_arg: str | None = None) -> Callable[[F], F]:
+    """Mark a view: after the response is decided, record who asked for what and the answer."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            g.access_log = (resource_type, str(kwargs[id_arg]) if id_arg else None)
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def write_access_log(response: Response) -> Response:
+    """An ``after_request`` hook: the entry is its own transaction, so it lands whatever the view did."""
+    marked = g.pop("access_log", None)
+    if marked is None:
+        return response
+    resource_type, resource_id = marked
+    actor: Actor | None = g.get("actor")
+    try:
+        db.session.rollback()
+        db.session.add(
+            AccessLog(
+                at=get_engine().clock.now(),
+                username=actor.username if actor else None,
+                method=request.method,
+                route=request.url_rule.rule if request.url_rule else request.path,
+                resource_type=resource_type,
+                resource_id=resource_id,
+                status_code=response.status_code,
+                admin_read=bool(actor and actor.is_admin),
+            )
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("could not write the access log")
+        raise
+    return response

@@ -1,0 +1,57 @@
+"""Deploying and listing BPMN/DMN bundles."""
+
+from __future__ import annotations
+
+from flask import request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from engine.models import DefinitionProcess, DefinitionVersion
+from web.api import api
+from web.api.auth import current_actor
+from web.api.errors import ApiError
+from web.api.schemas import DefinitionSchema, DeployResultSchema
+from web.extensions import db
+from web.wiring import get_engine
+
+
+@api.post("/definitions")
+def deploy() -> ResponseReturnValue:
+    actor = current_actor()
+    if not request.mimetype == "multipart/form-data":
+        raise ApiError(400, "malformed_request", "send the files as multipart/form-data in the field 'files'")
+    uploads = request.files.getlist("files")
+    if not uploads:
+        raise ApiError(400, "malformed_request", "no files in the multipart field 'files'")
+    files: dict[str, bytes] = {}
+    for upload in uploads:
+        name = (upload.filename or "").rsplit("/", 1)[-1]
+        if not name or name in files:
+            raise ApiError(400, "malformed_request", f"every file needs a distinct name (got '{name}')")
+        files[name] = upload.read()
+    deployed = get_engine().deploy(files, actor)
+    return DeployResultSchema().dump({"versions": deployed}), 201
+
+
+@api.get("/definitions")
+def list_definitions() -> ResponseReturnValue:
+    current_actor()
+    rows = db.session.execute(
+        select(DefinitionProcess, DefinitionVersion)
+        .join(DefinitionVersion, DefinitionVersion.id == DefinitionProcess.version_id)
+        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc())
+        .limit(1000)
+    )
+    items = [
+        {
+            "process_id": process.process_id,
+            "name": process.name,
+            "version": version.version,
+            "sha256": version.sha256,
+            "deployed_by": version.deployed_by,
+            "deployed_at": version.deployed_at,
+            "inbox_fields": process.inbox_fields,
+        }
+        for process, version in rows
+    ]
+    return {"items": DefinitionSchema(many=True).dump(items)}

@@ -1,0 +1,85 @@
+"""Messages into processes, the manual clock, and the timer sweep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask.typing import ResponseReturnValue
+from marshmallow import Schema, ValidationError, fields, validates_schema
+
+from engine.clock import ManualClock
+from engine.errors import Forbidden
+from web.api import api, json_body
+from web.api.auth import current_actor
+from web.api.errors import ApiError
+from web.api.schemas import StrictSchema
+from web.extensions import db
+from web.timers import sweep_once
+from web.wiring import get_engine
+
+
+class SendMessageSchema(StrictSchema):
+    name = fields.Str(required=True)
+    correlation = fields.Dict(keys=fields.Str(), load_default=dict)
+    payload = fields.Dict(keys=fields.Str(), load_default=dict)
+
+
+class SendResultSchema(Schema):
+    delivered = fields.Int()
+    kept_until = fields.AwareDateTime(allow_none=True)
+
+
+class ClockMoveSchema(StrictSchema):
+    advance = fields.Str(metadata={"description": "an ISO 8601 duration, e.g. P6M (month ends clamp)"})
+    set = fields.AwareDateTime(metadata={"description": "a timezone-aware ISO 8601 datetime"})
+
+    @validates_schema
+    def exactly_one(self, data: dict[str, object], **_: object) -> None:
+        if ("advance" in data) == ("set" in data):
+            raise ValidationError("Give exactly one of 'advance' or 'set'.", "_schema")
+
+
+class ClockSchema(Schema):
+    now = fields.AwareDateTime()
+
+
+@api.post("/messages")
+def send_message() -> ResponseReturnValue:
+    actor = current_actor()
+    body = json_body(SendMessageSchema())
+    result = get_engine().send_message(body["name"], body["correlation"], body["payload"], actor)
+    return SendResultSchema().dump(result), 200 if result.delivered else 202
+
+
+def _manual_clock() -> ManualClock:
+    clock = get_engine().clock
+    if not isinstance(clock, ManualClock):
+        raise ApiError(404, "not_found", "the clock can only be moved when CLOCK=manual")
+    return clock
+
+
+@api.get("/clock")
+def read_clock() -> ResponseReturnValue:
+    current_actor()
+    return ClockSchema().dump({"now": get_engine().clock.now()})
+
+
+@api.post("/clock")
+def move_clock() -> ResponseReturnValue:
+    clock = _manual_clock()
+    actor = current_actor()
+    if not actor.is_admin:
+        raise Forbidden("only administrators move the clock")
+    body = json_body(ClockMoveSchema())
+    db.session.rollback()  # the clock moves in its own transaction
+    moved: datetime = clock.advance(body["advance"]) if "advance" in body else clock.set(body["set"])
+    return ClockSchema().dump({"now": moved})
+
+
+@api.post("/timers/sweep")
+def run_sweep() -> ResponseReturnValue:
+    actor = current_actor()
+    if not actor.is_admin:
+        raise Forbidden("only administrators run the timer sweep by hand")
+    result, delivered = sweep_once(batch=1000)
+    return {**result.as_dict(), "outbox_delivered": delivered}

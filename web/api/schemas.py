@@ -1,0 +1,151 @@
+"""The API's contract: request and response schemas (the OpenAPI document is generated from them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, post_dump, validate
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ErrorBody(Schema):
+    code = fields.Str(required=True, metadata={"description": "a stable code from docs/api.md"})
+    message = fields.Str(required=True)
+    details = fields.Raw(allow_none=True, metadata={"description": "field errors for 422, context otherwise"})
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class DeployedVersionSchema(Schema):
+    process_id = fields.Str()
+    version = fields.Int()
+    sha256 = fields.Str()
+
+
+class DeployResultSchema(Schema):
+    versions = fields.List(fields.Nested(DeployedVersionSchema))
+
+
+class DefinitionSchema(Schema):
+    process_id = fields.Str()
+    name = fields.Str(allow_none=True)
+    version = fields.Int()
+    sha256 = fields.Str()
+    deployed_by = fields.Str()
+    deployed_at = fields.AwareDateTime()
+    inbox_fields = fields.List(fields.Str())
+
+
+class StartInstanceSchema(StrictSchema):
+    process_id = fields.Str(required=True, validate=validate.Length(min=1, max=255))
+    business_key = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    data = fields.Dict(keys=fields.Str(), load_default=dict)
+    version = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class CompleteTaskSchema(StrictSchema):
+    data = fields.Dict(keys=fields.Str(), required=True)
+
+
+class TaskSchema(Schema):
+    id = fields.Str()
+    name = fields.Str()
+    bpmn_id = fields.Str()
+    instance_id = fields.Int()
+    process_id = fields.Str()
+    group = fields.Str(attribute="group_id")
+    team = fields.Str(attribute="team_id", allow_none=True)
+    assignee = fields.Str(allow_none=True)
+    state = fields.Str()
+    priority = fields.Int()
+    created_at = fields.AwareDateTime()
+    due_at = fields.AwareDateTime(allow_none=True)
+    ended_at = fields.AwareDateTime(allow_none=True)
+    completed_by = fields.Str(allow_none=True)
+    form = fields.Str(attribute="form_key", allow_none=True)
+    fields_ = fields.Dict(attribute="fields", data_key="fields")
+
+    @post_dump(pass_original=True)
+    def inbox_fields_at_top(self, data: dict[str, Any], original: Any, **_: Any) -> dict[str, Any]:
+        """Each inbox field also appears as a top-level key (``family_ref``), never hiding a task key."""
+        for name, value in (original.fields or {}).items():
+            data.setdefault(name, value)
+        return data
+
+
+class TaskPageSchema(Schema):
+    items = fields.List(fields.Nested(TaskSchema))
+    next = fields.Str(allow_none=True)
+
+
+class TaskDetailSchema(TaskSchema):
+    form_schema = fields.Dict(allow_none=True, metadata={"description": "JSON Schema of the task's form"})
+    data = fields.Dict()
+
+
+class TaskQuerySchema(Schema):
+    class Meta:
+        unknown = EXCLUDE  # other parameters are inbox-field filters (family_ref=...)
+
+    state = fields.Str(load_default="open", validate=validate.OneOf(["open", "completed", "cancelled"]))
+    group = fields.Str()
+    assignee = fields.Str()
+    team = fields.Str()
+    instance_id = fields.Int()
+    bpmn_id = fields.Str()
+    overdue = fields.Bool()
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.Str()
+
+
+class IncidentSchema(Schema):
+    message = fields.Str(attribute="error_message")
+    task_id = fields.Str(attribute="error_task_id", allow_none=True)
+    element_id = fields.Str(attribute="error_element_id", allow_none=True)
+    line = fields.Int(attribute="error_line", allow_none=True)
+
+
+class InstanceSchema(Schema):
+    id = fields.Int()
+    status = fields.Str()
+    process_id = fields.Str()
+    version = fields.Int()
+    business_key = fields.Str(allow_none=True)
+    next_timer_due_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    updated_at = fields.AwareDateTime()
+    ended_at = fields.AwareDateTime(allow_none=True)
+    open_tasks = fields.List(fields.Nested(TaskSchema))
+    data = fields.Dict()
+    incident = fields.Nested(IncidentSchema, allow_none=True)
+
+
+class InstanceRefSchema(Schema):
+    id = fields.Int()
+    status = fields.Str()
+
+
+class EventSchema(Schema):
+    id = fields.Int()
+    kind = fields.Str()
+    actor = fields.Str()
+    at = fields.AwareDateTime()
+    task_id = fields.Str(allow_none=True)
+    bpmn_id = fields.Str(allow_none=True)
+    data = fields.Raw(allow_none=True)
+
+
+class HistorySchema(Schema):
+    items = fields.List(fields.Nested(EventSchema))
+
+
+class CompletionSchema(Schema):
+    task_id = fields.Str()
+    instance_id = fields.Int()
+    instance_status = fields.Str()

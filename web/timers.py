@@ -1,0 +1,50 @@
+"""The timer sweep wired into the app: the scheduler job, the CLI command and their shared body."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+
+from timers.scheduler import start_scheduler
+from timers.sweep import SweepResult, sweep
+from web.extensions import db
+from web.wiring import get_engine
+
+
+def sweep_once(batch: int) -> tuple[SweepResult, int]:
+    engine = get_engine()
+    result = sweep(engine, lambda: db.session(), batch=batch)
+    return result, engine.deliver_outbox(limit=batch)
+
+
+def init_scheduler(app: Flask) -> None:
+    """Start the in-app sweep once per server process (not in the reloader's watcher, not in tests)."""
+    if not app.config["SCHEDULER_ENABLED"] or app.config.get("TESTING"):
+        return
+    if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return
+
+    def job() -> None:
+        with app.app_context():
+            try:
+                sweep_once(app.config["TIMER_SWEEP_BATCH"])
+            finally:
+                db.session.remove()
+
+    app.extensions["scheduler"] = start_scheduler(job, interval_s=app.config["TIMER_SWEEP_INTERVAL_S"])
+
+
+def register_timer_cli(app: Flask) -> None:
+    @app.cli.group("timers")
+    def timers_group() -> None:
+        """The timer sweep."""
+
+    @timers_group.command("sweep")
+    @click.option("--batch", default=1000, show_default=True, help="At most this many instances.")
+    def sweep_command(batch: int) -> None:
+        """Fire every due timer now (and deliver thrown messages)."""
+        result, delivered = sweep_once(batch)
+        click.echo(f"fired {result.fired}, failed {result.failed}, skipped {result.skipped}, "
+                   f"started {result.started}, messages delivered {delivered}")

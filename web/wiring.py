@@ -1,0 +1,47 @@
+"""Builds the one configured engine (parser, forms, operations, projectors, clock) for the app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock, ManualClock, SystemClock
+from engine.runtime import Engine
+from web.database import sqlite_immediate_transactions
+from web.extensions import db
+from workflows.hooks import domain_hooks
+
+
+def _session() -> Session:
+    return db.session()
+
+
+def init_engine(app: Flask) -> None:
+    clock: Clock
+    if app.config["CLOCK"] == "manual":
+        clock = ManualClock(_session)
+    elif app.config["CLOCK"] == "system":
+        clock = SystemClock()
+    else:
+        raise ValueError(f"CLOCK must be 'system' or 'manual', not {app.config['CLOCK']!r}")
+    hooks = domain_hooks()
+    engine = Engine(
+        session=_session,
+        forms=hooks.forms,
+        clock=clock,
+        operations={**hooks.operations, **app.config.get("EXTRA_OPERATIONS", {})},
+        projectors=[*hooks.projectors, *app.config.get("EXTRA_PROJECTORS", [])],
+        script_functions=hooks.script_functions,
+        script_time_limit_s=app.config["SCRIPT_TIME_LIMIT_S"],
+    )
+    app.extensions["engine"] = engine
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sqlite_immediate_transactions(db.engine)
+
+
+def get_engine() -> Engine:
+    engine: Any = current_app.extensions["engine"]
+    return engine
