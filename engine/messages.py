@@ -8,7 +8,7 @@ that name and those correlation values.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,12 +42,30 @@ def spiff_event(name: str, payload: Any, correlations: Mapping[str, Any]) -> Any
 
 
 def waiting_messages(workflow: spiff.Workflow) -> list[tuple[str, dict[str, Any]]]:
-    """(name, nested correlations) for every message catch the workflow is waiting on."""
-    return [
+    """(name, nested correlations) for every message catch the workflow is waiting on, including the
+    message starts of its event subprocesses (SpiffWorkflow creates those only when one arrives)."""
+    waits = [
         (event.name, dict(event.correlations or {}))
         for event in workflow.waiting_events()
         if event.event_type == MESSAGE_EVENT
     ]
+    if not workflow.is_completed():
+        waits += list(_event_subprocess_triggers(workflow))
+    return waits
+
+
+def _event_subprocess_triggers(workflow: spiff.Workflow) -> Iterator[tuple[str, dict[str, Any]]]:
+    data = spiff.data_at(workflow)
+    for name in getattr(workflow.spec.start, "trigger_specs", []):
+        spec = workflow.subprocess_specs.get(name)
+        for start in getattr(spec, "bpmn_start_events", []):
+            definition = start.event_definition
+            if type(definition).__name__ != MESSAGE_EVENT:
+                continue
+            properties = getattr(definition, "process_correlations", None)
+            correlations = (definition.calculate_correlations(workflow.script_engine, properties, data)
+                            if properties else dict(workflow.correlations))
+            yield definition.name, correlations
 
 
 def sync_waits(ctx: StepContext, workflow: spiff.Workflow, active: bool) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine import delivery, messages, spiff, timer_starts
+from engine import delivery, expressions, messages, spiff, timer_starts
 from engine.access import SYSTEM, Actor, may_do, may_see
 from engine.clock import Clock, install_spiff_clock
 from engine.definitions import Definitions, DeployedProcess, LoadedVersion
@@ -97,7 +97,8 @@ class Engine:
         self.projectors = tuple(projectors)
         environment = SandboxedEnvironment(dict(script_functions or {}), time_limit_s=script_time_limit_s)
         self.script_engine = EngineScriptEngine(environment, self.operations)
-        self.definitions = Definitions(forms=forms, operations=self.operations)
+        self.definitions = Definitions(forms=forms, operations=self.operations,
+                                       expression_checker=expressions.check_bundle)
         self.serializer = spiff.StateSerializer()
         self._clock_getter = lambda: self.clock
         install_spiff_clock(self._clock_getter)

@@ -143,3 +143,55 @@ def test_deploy_needs_a_token_a_deployer_and_multipart(api: Api) -> None:
     assert not_multipart.status_code == 400
     assert not_multipart.json["error"]["code"] == "malformed_request"
     assert stored_versions() == 0
+
+
+SCRIPT_TASK = ('<bpmn:scriptTask id="calc">{ext}<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+               '<bpmn:script>{script}</bpmn:script></bpmn:scriptTask>'
+               '<bpmn:sequenceFlow id="f2" sourceRef="calc" targetRef="end" />')
+TIMER = ('<bpmn:intermediateCatchEvent id="wait"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+         '<bpmn:timerEventDefinition id="t"><bpmn:timeDuration>{expr}</bpmn:timeDuration></bpmn:timerEventDefinition>'
+         '</bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="end" />')
+GATEWAY = ('<bpmn:exclusiveGateway id="gw" default="f3"><bpmn:incoming>f1</bpmn:incoming>'
+           '<bpmn:outgoing>f2</bpmn:outgoing><bpmn:outgoing>f3</bpmn:outgoing></bpmn:exclusiveGateway>'
+           '<bpmn:sequenceFlow id="f2" sourceRef="gw" targetRef="end"><bpmn:conditionExpression>{expr}'
+           '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+           '<bpmn:sequenceFlow id="f3" sourceRef="gw" targetRef="end" />')
+PROPS = ('<bpmn:extensionElements><spiffworkflow:properties><spiffworkflow:property name="{name}" value="{value}"/>'
+         '</spiffworkflow:properties></bpmn:extensionElements>')
+
+SCRIPT_REFUSALS = [
+    pytest.param(document(task=SCRIPT_TASK.format(ext="", script="x = 1\nimport os"), first="calc"), "calc", 2,
+                 "script", id="import-in-script"),
+    pytest.param(document(task=SCRIPT_TASK.format(ext="", script="y = ().__class__.__base__"), first="calc"),
+                 "calc", 1, "script", id="dunder-in-script"),
+    pytest.param(document(task=TIMER.format(expr="__import__('os').getcwd()"), first="wait"), "wait", 1,
+                 "timer expression", id="timer-expression"),
+    pytest.param(document(task=GATEWAY.format(expr="x.__class__ == 'y'"), first="gw"), "gw", 1,
+                 "condition", id="dunder-in-condition"),
+    pytest.param(document(ext=PROPS.format(name="due_at", value="x._secret")), "work", 1, "due_at",
+                 id="due-at-expression"),
+    pytest.param(document(task=SCRIPT_TASK.format(
+        ext="<bpmn:extensionElements><spiffworkflow:preScript>a = 1</spiffworkflow:preScript>"
+            "</bpmn:extensionElements>", script="b = 2"), first="calc"),
+        "calc", None, "preScript on a script task is ignored", id="prescript-on-script-task"),
+]
+
+
+@pytest.mark.parametrize(("content", "element_id", "line", "reason"), SCRIPT_REFUSALS)
+def test_deploy_compiles_every_expression_under_the_sandbox_policy(
+    api: Api, content: bytes, element_id: str, line: int | None, reason: str
+) -> None:
+    response = upload(api, {"scripts.bpmn": content})
+    assert response.status_code == 422, response.json
+    problem = response.json["error"]["details"][0]
+    assert (problem["file"], problem["element_id"]) == ("scripts.bpmn", element_id)
+    assert reason in problem["reason"]
+    if line is not None:
+        assert problem["line"] == line
+    assert stored_versions() == 0
+
+
+def test_a_bundle_of_policy_abiding_scripts_deploys(api: Api) -> None:
+    content = document(task=SCRIPT_TASK.format(ext="", script="total = sum([1, 2, 3])\nok = total &gt; 5"),
+                       first="calc")
+    assert upload(api, {"fine.bpmn": content}).status_code == 201

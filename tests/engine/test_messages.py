@@ -125,3 +125,13 @@ def test_a_thrown_message_with_no_receiver_is_kept_for_the_first_that_waits(msgs
     assert row is not None and row.outcome == "kept until an instance waits for it"
     late = start(msgs, "waiter", "F-2027-000010")
     assert instance(msgs, late)["data"]["news"]["headline"] == "ahead of time"
+
+
+def test_a_non_interrupting_event_subprocess_runs_beside_the_waiting_flow(msgs: Api) -> None:
+    waiting = start(msgs, "waiter", "F-2027-000011")
+    assert send(msgs, "escalation", "F-2027-000011", reason="police report").json["delivered"] == 1
+    events = msgs.get(f"/api/v1/instances/{waiting}/history", as_="admin").json["items"]
+    assert any(e["kind"] == "task_completed" and e["bpmn_id"] == "note_escalation" for e in events)
+    assert instance(msgs, waiting)["status"] == "active"
+    assert send(msgs, "news", "F-2027-000011").json["delivered"] == 1  # still waiting for its news
+    assert open_task(msgs, waiting)["bpmn_id"] == "read_news"

@@ -1,0 +1,51 @@
+"""The CLI commands the README documents, and migrations that match the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask import Flask
+from sqlalchemy import func, select
+
+from engine.identity import actor_for_token
+from engine.models import Base, DefinitionVersion, User
+from tests.conftest import BPMN
+from web.extensions import db
+
+
+def test_users_create_makes_groups_and_prints_a_working_token(ctx: Flask) -> None:
+    runner = ctx.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "ann", "--group", "case_manager", "--group", "tf_team",
+                                 "--team", "north", "--token"])
+    assert result.exit_code == 0, result.output
+    created, token = result.output.strip().splitlines()
+    assert created == "created ann in case_manager, tf_team"
+    actor = actor_for_token(db.session(), token)
+    assert actor is not None and actor.username == "ann"
+    assert actor.groups == {"case_manager", "tf_team"} and actor.teams == {"north"}
+    again = runner.invoke(args=["users", "create", "ann", "--group", "admin"])
+    assert again.exit_code != 0 and "user 'ann' already exists" in again.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_deploy_command_deploys_files_and_reports_refusals(ctx: Flask, tmp_path: Path) -> None:
+    runner = ctx.test_cli_runner()
+    runner.invoke(args=["users", "create", "setup", "--group", "case_manager", "--group", "team_manager"])
+    result = runner.invoke(args=["deploy", str(BPMN / "review.bpmn")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("review version 1 sha256 ")
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<bpmn:definitions")
+    refused = runner.invoke(args=["deploy", str(broken)])
+    assert refused.exit_code != 0
+    assert "broken.bpmn:1: -: XML does not parse" in refused.output
+    assert "deploy refused; nothing was stored" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(DefinitionVersion)) == 1
+
+
+def test_the_migrations_create_exactly_the_models(ctx: Flask) -> None:
+    with db.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
