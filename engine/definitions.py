@@ -84,7 +84,8 @@ class Definitions:
         if existing is not None:
             return self._deployed(session, existing, created=False)
         known_groups = set(session.scalars(select(Group.id)))
-        roots, bundle = self._parse(files)
+        with spiff.parsing_depth():
+            roots, bundle = self._parse(files)
         problems = list(self._check_lanes(roots, known_groups))
         problems += self._check_tasks(bundle)
         if self._expression_checker is not None:

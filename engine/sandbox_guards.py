@@ -90,7 +90,8 @@ def fail(error: ScriptError) -> NoReturn:
 
 
 def too_large(what: str, size: int, limit: int, unit: str) -> NoReturn:
-    fail(ScriptLimitExceeded(f"result of {what} too large (about {size} {unit}; limit {limit})"))
+    shown = f"about {size}" if size < 10**15 else "over 10^15"  # str() of a huge int is itself refused
+    fail(ScriptLimitExceeded(f"result of {what} too large ({shown} {unit}; limit {limit})"))
 
 
 def check_items(count: int, what: str) -> None:

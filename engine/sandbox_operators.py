@@ -45,7 +45,8 @@ def _check_mul(a: Any, b: Any) -> None:
 
 def _check_pow(a: Any, b: Any) -> None:
     if type(a) is int and type(b) is int and b > 1 and abs(a) > 1:
-        bits = b * math.log2(abs(a))
+        # Estimated from the operands; a float cannot hold b beyond 10**308, nor is it needed there.
+        bits = b * math.log2(abs(a)) if b.bit_length() < 64 else math.inf
         if bits > MAX_INT_BITS:
             too_large("**", int(min(bits, sys.maxsize)), MAX_INT_BITS, "bits")
 
@@ -61,7 +62,7 @@ _DIGITS = re.compile(r"\d+")
 
 def _check_width(digits: str, what: str) -> None:
     if len(digits) > 6 or int(digits) > MAX_FORMAT_WIDTH:
-        too_large(what, int(digits) if len(digits) < 19 else sys.maxsize, MAX_FORMAT_WIDTH, "characters wide")
+        too_large(what, int(digits[:19]), MAX_FORMAT_WIDTH, "characters wide")
 
 
 def _check_mod(a: Any, b: Any) -> None:

@@ -144,8 +144,8 @@ def _policy_error(errors: Sequence[str]) -> ScriptPolicyError:
             text = text[:_MESSAGE_CHARS] + "..."
         line = match.group(1) if match else "None"
         problems.append({"line": None if line == "None" else int(line), "message": text})
-    line, text = problems[0]["line"], problems[0]["message"]
-    return ScriptPolicyError(f"line {line}: {text}" if line else text, line=line, details=problems)
+    # The line is in .line (and in .details for every problem), not repeated in the message.
+    return ScriptPolicyError(problems[0]["message"], line=problems[0]["line"], details=problems)
 
 
 @lru_cache(maxsize=4096)

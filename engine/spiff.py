@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeAlias
@@ -23,8 +25,21 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-# The parser recurses once per node; long but legal processes need more than Python's default.
-sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+# The parser recurses once per node: long but legal processes need more than Python's default depth.
+# Raised only while parsing; a high limit everywhere would let deep recursion through C crash the process.
+PARSE_RECURSION_LIMIT = 10_000
+_parse_lock = threading.Lock()
+
+
+@contextmanager
+def parsing_depth() -> Iterator[None]:
+    with _parse_lock:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, PARSE_RECURSION_LIMIT))
+        try:
+            yield
+        finally:
+            sys.setrecursionlimit(previous)
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -58,12 +73,13 @@ def add_file(parser: Any, name: str, root: Any) -> None:
 def parse_bundle(files: Mapping[str, bytes | str]) -> ParsedBundle:
     """Parse trusted, already validated files (used when loading a stored version)."""
     parser = new_parser()
-    for name, content in files.items():
-        add_file(parser, name, etree.fromstring(_as_bytes(content)))
     bundle = ParsedBundle()
-    for process_id in parser.get_process_ids():
-        bundle.specs[process_id] = parser.get_spec(process_id)
-        bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
+    with parsing_depth():
+        for name, content in files.items():
+            add_file(parser, name, etree.fromstring(_as_bytes(content)))
+        for process_id in parser.get_process_ids():
+            bundle.specs[process_id] = parser.get_spec(process_id)
+            bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
     return bundle
 
 

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from engine import spiff
 from engine.access import Actor
 from engine.errors import ScriptError
 from engine.models import Event, Instance
+from engine.scripts import SandboxedScriptEngine
 
 # A process that keeps making automatic work (a zero-length cycle timer, say) must not spin forever.
 MAX_SETTLE_ROUNDS = 100
@@ -74,11 +74,9 @@ Projector = Callable[[StepContext, Event], None]
 current_step: ContextVar[StepContext | None] = ContextVar("current_step", default=None)
 
 
-class EngineScriptEngine(PythonScriptEngine):
-    """SpiffWorkflow's script engine with service tasks routed to registered operations.
-
-    SpiffWorkflow 3.2's own ``call_service`` replaces any exception with a NameError; this one keeps it.
-    """
+class EngineScriptEngine(SandboxedScriptEngine):
+    """The sandboxed script engine with service tasks routed to registered operations, run inside the
+    current step (with its session), and timer dates checked to be timezone-aware."""
 
     def __init__(self, environment: BasePythonScriptEngineEnvironment, operations: Mapping[str, Operation]):
         super().__init__(environment=environment)
