@@ -90,7 +90,9 @@ class EngineScriptEngine(SandboxedScriptEngine):
             return _aware_timer_date(value, task)
         return value
 
-    def call_service(self, task: Any, operation_name: str, operation_params: dict[str, Any], **_: Any) -> str:
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        operation_name: str = kwargs["operation_name"]
+        operation_params: dict[str, Any] = kwargs.get("operation_params") or {}
         context = current_step.get()
         if context is None:
             raise WorkflowTaskException(f"operation '{operation_name}' called outside an engine step", task=task)
