@@ -48,6 +48,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "CLOCK": "manual",
             "SCHEDULER_ENABLED": False,
             "SECRET_KEY": "test-only-secret",
+            "SCRIPT_TIME_LIMIT_S": 0.3,
             "EXTRA_OPERATIONS": {"write_note": write_note, "checkpoint": checkpoint},
         }
     )

@@ -126,6 +126,8 @@ def test_refusals_carry_exact_status_and_code_and_change_nothing(review: Api) ->
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="cm2", json={"data": {}}), 409, "claimed_by_another"),
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="cm3", json={"data": {}}), 404, "not_found"),
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="ehu", json={"data": {}}), 404, "not_found"),
+        # the team manager sees the team's task but is not in its lane's group
+        (review.post(f"/api/v1/tasks/{task_id}/complete", as_="tm1", json={"data": {}}), 403, "forbidden"),
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="cm1", data="{not json",
                      content_type="application/json"), 400, "malformed_json"),
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="cm1", json={"data": [1]}), 422, "validation_failed"),

@@ -101,3 +101,15 @@ def test_retry_carries_on_once_the_cause_is_gone(cm: Api) -> None:
     assert db.session.get(Team, "note-fail") is not None
     instance = cm.get(f"/api/v1/instances/{instance_id}", as_="admin").json
     assert instance["incident"] is None and instance["data"]["note_result"] == {"written": "fail"}
+
+
+def test_a_script_over_its_time_limit_is_an_incident_and_releases_the_instance(cm: Api) -> None:
+    assert cm.deploy("runaway.bpmn").status_code == 201
+    instance_id = start(cm, "runaway")
+    incident = cm.get(f"/api/v1/instances/{instance_id}", as_="admin").json["incident"]
+    assert incident["element_id"] == "spin"
+    assert "longer than 0.3 s" in incident["message"]
+    assert incident["line"] == 2  # the while loop
+    # The step was rolled back and its lock released: an administrator can act on it at once.
+    stopped = cm.post(f"/api/v1/instances/{instance_id}/terminate", as_="admin")
+    assert stopped.json == {"id": instance_id, "status": "terminated"}

@@ -135,3 +135,15 @@ def test_a_non_interrupting_event_subprocess_runs_beside_the_waiting_flow(msgs: 
     assert instance(msgs, waiting)["status"] == "active"
     assert send(msgs, "news", "F-2027-000011").json["delivered"] == 1  # still waiting for its news
     assert open_task(msgs, waiting)["bpmn_id"] == "read_news"
+
+
+def test_a_non_interrupting_boundary_message_leaves_the_task_open(msgs: Api) -> None:
+    waiting = start(msgs, "waiter", "F-2027-000012")
+    send(msgs, "news", "F-2027-000012")
+    task_id = open_task(msgs, waiting)["id"]
+    assert send(msgs, "note", "F-2027-000012", text="school called").json["delivered"] == 1
+    assert open_task(msgs, waiting)["id"] == task_id  # still open
+    events = msgs.get(f"/api/v1/instances/{waiting}/history", as_="admin").json["items"]
+    assert any(e["kind"] == "task_completed" and e["bpmn_id"] == "file_note" for e in events)
+    # SpiffWorkflow arms a non-interrupting boundary event once per activation of the task.
+    assert send(msgs, "note", "F-2027-000012").status_code == 202
