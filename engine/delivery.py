@@ -19,6 +19,7 @@ from sqlalchemy import select
 from engine import messages
 from engine.access import SYSTEM, Actor
 from engine.errors import Conflict, Forbidden, NotFound
+from engine.locking import first_unclaimed
 from engine.models import OutboxMessage
 
 if TYPE_CHECKING:
@@ -120,9 +121,7 @@ def deliver_outbox(engine: Engine, *, limit: int = 100) -> int:
             )
             if skipped:
                 statement = statement.where(OutboxMessage.id.not_in(skipped))
-            if session.get_bind().dialect.name == "postgresql":
-                statement = statement.with_for_update(skip_locked=True)
-            row = session.scalar(statement)
+            row = first_unclaimed(session, statement)
             if row is None:
                 session.rollback()
                 break

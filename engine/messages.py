@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import spiff
+from engine.locking import first_unclaimed
 from engine.models import BufferedMessage, DefinitionMessage, DefinitionVersion, MessageWait, OutboxMessage
 from engine.steps import StepContext
 
@@ -127,9 +128,7 @@ def take_buffered(session: Session, name: str, key: str, now: datetime) -> Buffe
         .order_by(BufferedMessage.id)
         .limit(1)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    return session.scalar(statement)
+    return first_unclaimed(session, statement)
 
 
 def deliver_buffered(ctx: StepContext, workflow: spiff.Workflow) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engine import spiff
 from engine.definitions import LoadedVersion
+from engine.locking import first_unclaimed
 from engine.models import TimerStart
 
 CYCLE = "CycleTimerEventDefinition"
@@ -60,9 +61,7 @@ def schedule(session: Session, version: LoadedVersion, script_engine: Any) -> No
 
 def claim_due(session: Session, now: datetime) -> TimerStart | None:
     statement = select(TimerStart).where(TimerStart.due_at <= now).order_by(TimerStart.due_at).limit(1)
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    return session.scalar(statement)
+    return first_unclaimed(session, statement)
 
 
 def move_on(row: TimerStart) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import SYSTEM
 from engine.errors import Conflict, NotFound
+from engine.locking import first_unclaimed
 from engine.models import Instance, InstanceStatus
 from engine.runtime import Engine
 
@@ -47,9 +48,7 @@ def claim_next_due(session: Session, now: datetime, done: set[int]) -> int | Non
     )
     if done:
         statement = statement.where(Instance.id.not_in(done))
-    if session.get_bind().dialect.name == "postgresql":
-        statement = statement.with_for_update(skip_locked=True)
-    return session.scalar(statement)
+    return first_unclaimed(session, statement)
 
 
 def sweep(engine: Engine, session_factory: Callable[[], Session], *, batch: int = 100) -> SweepResult:
