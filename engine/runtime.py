@@ -1,52 +1,30 @@
 """The engine: one configured object that deploys, starts and advances instances and works tasks.
 
-One engine operation is one database transaction: lock the instance row, load, act, settle, write
-state + projections + events, commit. When the automatic work after an action fails, the transaction
-is rolled back and, in a second one, the action alone is applied again and the instance is put in
-``error`` with the incident, so the last good state (including the person's completed work) is kept
-and ``retry`` carries on from it.
+It is a facade over small parts with one job each: definitions (deploy, versions), transactions
+(one operation = one transaction on one instance), task actions, message delivery and timer starts.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from marshmallow import ValidationError
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from engine import delivery, expressions, messages, spiff, timer_starts
-from engine.access import SYSTEM, Actor, may_do, may_see
+from engine import delivery, expressions, spiff, task_actions, timer_starts
+from engine.access import SYSTEM, Actor
 from engine.clock import Clock, install_spiff_clock
-from engine.definitions import Definitions, DeployedProcess, LoadedVersion
-from engine.due import resolve_due_at
-from engine.errors import Conflict, Forbidden, Invalid, NotFound, ScriptError
-from engine.models import DefinitionVersion, HumanTask, Instance, InstanceStatus, TaskStatus
-from engine.projection import save
+from engine.definitions import Definitions, DeployedProcess
+from engine.errors import Conflict, Forbidden, ScriptError
+from engine.models import DefinitionVersion, HumanTask, Instance, InstanceStatus
 from engine.scripts import SandboxedEnvironment
-from engine.steps import (
-    EngineScriptEngine,
-    Operation,
-    Projector,
-    StepContext,
-    current_step,
-    describe_failure,
-    settle,
-)
+from engine.steps import EngineScriptEngine, Operation, Projector, StepContext
+from engine.transaction import Action, InstanceRef, Transactions
 
 log = logging.getLogger("engine")
-T = TypeVar("T")
-Action = Callable[[spiff.Workflow, StepContext], T]
 
 
 class FormCatalog(Protocol):
@@ -63,12 +41,6 @@ class FormCatalog(Protocol):
         ...
 
     def json_schema(self, key: str) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class InstanceRef:
-    id: int
-    status: str
 
 
 @dataclass(frozen=True)
@@ -99,8 +71,10 @@ class Engine:
         self.script_engine = EngineScriptEngine(environment, self.operations)
         self.definitions = Definitions(forms=forms, operations=self.operations,
                                        expression_checker=expressions.check_bundle)
-        self.serializer = spiff.StateSerializer()
         self._clock_getter = lambda: self.clock
+        self.transactions = Transactions(session=session, definitions=self.definitions,
+                                         script_engine=self.script_engine, clock=self._clock_getter,
+                                         projectors=self.projectors)
         install_spiff_clock(self._clock_getter)
         spiff.install_month_end_clamping()
 
@@ -242,217 +216,36 @@ class Engine:
         instance = session.get(Instance, row.instance_id)
         if instance is None or not instance.state:
             return {}
-        version = self.definitions.load(session, instance.version_id)
-        workflow = self.serializer.loads(
-            instance.state, version.bundle.specs[instance.process_id],
-            version.bundle.subprocess_specs[instance.process_id],
-        )
-        task = spiff.find_task(workflow, row.id)
+        task = spiff.find_task(self.transactions.load(session, instance), row.id)
         data = task.data if task is not None else instance.data
-        return json.loads(json.dumps(data, default=str))
+        return dict(json.loads(json.dumps(data, default=str)))
 
     def claim(self, task_id: str, actor: Actor) -> HumanTask:
-        return self._set_assignee(task_id, actor, claim=True)
+        return task_actions.set_assignee(self.session(), task_id, actor, claim=True, now=self.clock.now(),
+                                         projectors=self.projectors)
 
     def unclaim(self, task_id: str, actor: Actor) -> HumanTask:
-        return self._set_assignee(task_id, actor, claim=False)
+        return task_actions.set_assignee(self.session(), task_id, actor, claim=False, now=self.clock.now(),
+                                         projectors=self.projectors)
 
     def complete(self, task_id: str, data: Mapping[str, Any], actor: Actor) -> Completion:
         session = self.session()
-        row = self._visible_task(session, task_id, actor)
-        self._check_may_complete(row, actor)
+        row = task_actions.visible_task(session, task_id, actor)
+        task_actions.check_may_complete(row, actor)
         instance_id = row.instance_id
         session.rollback()  # release the read; the action re-reads the row under the instance lock
-
-        def run_user_task(workflow: spiff.Workflow, ctx: StepContext) -> None:
-            task_row = ctx.session.get(HumanTask, task_id, populate_existing=True)
-            assert task_row is not None
-            self._check_may_complete(task_row, actor)
-            task = spiff.find_task(workflow, task_id)
-            if task is None or task.state != TaskState.READY:
-                raise Conflict("the task is no longer open", task_id=task_id, code="task_not_open")
-            stored = self._validated(task_row.form_key, data, task.data, task_id)
-            if task_row.form_key:
-                task.data[task_row.form_key] = stored
-            else:
-                task.data.update(stored)
-            task.run()
-            task_row.assignee = task_row.assignee or actor.username
-            task_row.completed_by = actor.username
-            ctx.handled.add(task_id)
-            ctx.record("task_completed", task_id=task_id, bpmn_id=task_row.bpmn_id, data=stored)
-
-        ref = self.act(instance_id, actor, run_user_task)
+        ref = self.act(instance_id, actor, task_actions.complete_action(self.forms, task_id, data, actor))
         return Completion(task_id=task_id, instance_id=instance_id, instance_status=ref.status)
-
-    def _validated(self, form_key: str | None, data: Mapping[str, Any], context: Mapping[str, Any],
-                   task_id: str) -> dict[str, Any]:
-        if not isinstance(data, Mapping):
-            raise Invalid("task data must be a JSON object", task_id=task_id, details={"data": ["Must be an object."]})
-        if not form_key:
-            return dict(data)
-        try:
-            return self.forms.validate(form_key, data, context)
-        except ValidationError as error:
-            raise Invalid("the form has errors", task_id=task_id, details=error.messages) from error
-
-    @staticmethod
-    def _check_may_complete(row: HumanTask, actor: Actor) -> None:
-        if row.state != TaskStatus.OPEN:
-            raise Conflict(f"the task is already {row.state}", task_id=row.id, code="task_not_open")
-        if not may_do(actor, row):
-            raise Forbidden("you may not do this task", task_id=row.id)
-        if row.assignee is not None and row.assignee != actor.username:
-            raise Conflict(f"the task is claimed by {row.assignee}", task_id=row.id, code="claimed_by_another")
-
-    def _visible_task(self, session: Session, task_id: str, actor: Actor) -> HumanTask:
-        row = session.get(HumanTask, task_id)
-        if row is None or not may_see(actor, row):
-            raise NotFound(f"task {task_id} not found", task_id=task_id)
-        return row
-
-    def _set_assignee(self, task_id: str, actor: Actor, *, claim: bool) -> HumanTask:
-        session = self.session()
-        try:
-            row = self._visible_task(session, task_id, actor)
-            if row.state != TaskStatus.OPEN:
-                raise Conflict(f"the task is already {row.state}", task_id=task_id, code="task_not_open")
-            manager = "team_manager" in actor.groups and row.team_id in actor.teams
-            if claim:
-                if not may_do(actor, row):
-                    raise Forbidden("you may not do this task", task_id=task_id)
-                condition: ColumnElement[bool] = or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor.username)
-                new_assignee: str | None = actor.username
-            else:
-                if row.assignee is None:
-                    raise Conflict("the task is not claimed", task_id=task_id, code="not_claimed")
-                if row.assignee != actor.username and not (manager or actor.is_admin):
-                    raise Forbidden("only the assignee or their team manager may release this task", task_id=task_id)
-                condition = HumanTask.assignee == row.assignee
-                new_assignee = None
-            # A conditional update: two people claiming at once, exactly one wins.
-            result = session.execute(
-                update(HumanTask)
-                .where(HumanTask.id == task_id, HumanTask.state == TaskStatus.OPEN, condition)
-                .values(assignee=new_assignee)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise Conflict("the task was claimed by someone else", task_id=task_id, code="claimed_by_another")
-            instance = session.get(Instance, row.instance_id)
-            assert instance is not None
-            ctx = StepContext(session, instance, actor, self.clock.now(), self.projectors)
-            ctx.record("task_claimed" if claim else "task_unclaimed", task_id=task_id, bpmn_id=row.bpmn_id,
-                       data={"assignee": new_assignee})
-            session.commit()
-            session.refresh(row)
-            return row
-        except BaseException:
-            session.rollback()
-            raise
 
     # -- the transaction ------------------------------------------------------------------------
 
-    def act(
-        self, instance_id: int, actor: Actor, action: Action[Any], *,
-        allow_error: bool = False, run_steps: bool = True,
-    ) -> InstanceRef:
-        """Run ``action`` on one instance as one transaction: lock, load, act, settle, save, commit."""
-        session = self.session()
-        try:
-            ctx, workflow, version, since = self._begin(session, instance_id, actor, allow_error)
-            token = current_step.set(ctx)
-            try:
-                action(workflow, ctx)
-                thrown = 0
-                if run_steps and ctx.instance.status == InstanceStatus.ACTIVE:
-                    settle(workflow)
-                    while messages.deliver_buffered(ctx, workflow):
-                        settle(workflow)
-                    thrown = messages.throw_to_outbox(ctx, workflow)
-                self._save(ctx, workflow, version, since)
-            finally:
-                current_step.reset(token)
-            session.commit()
-            status = ctx.instance.status
-
-        except (Conflict, Forbidden, Invalid, NotFound, OperationalError):
-            session.rollback()
-            raise
-        except StaleDataError as error:
-            session.rollback()
-            raise Conflict("another change to this instance won the race; try again", instance_id=instance_id,
-                           code="lost_race") from error
-        except Exception as error:
-            session.rollback()
-            return self._record_incident(instance_id, actor, action, error, allow_error)
+    def act(self, instance_id: int, actor: Actor, action: Action[Any], *, allow_error: bool = False,
+            run_steps: bool = True) -> InstanceRef:
+        """Run ``action`` on one instance as one transaction (engine/transaction.py)."""
+        ref, thrown = self.transactions.act(instance_id, actor, action, allow_error=allow_error, run_steps=run_steps)
         if thrown and not delivery.delivering_outbox.get():
             self.deliver_outbox()
-        return InstanceRef(instance_id, status)
-
-    def _begin(
-        self, session: Session, instance_id: int, actor: Actor, allow_error: bool,
-    ) -> tuple[StepContext, spiff.Workflow, LoadedVersion, float]:
-        row = session.scalar(
-            select(Instance).where(Instance.id == instance_id).with_for_update().execution_options(
-                populate_existing=True)
-        )
-        if row is None:
-            raise NotFound(f"instance {instance_id} not found", instance_id=instance_id)
-        allowed = (InstanceStatus.ACTIVE, InstanceStatus.ERROR) if allow_error else (InstanceStatus.ACTIVE,)
-        if row.status not in allowed:
-            code = "instance_in_error" if row.status == InstanceStatus.ERROR else "instance_ended"
-            raise Conflict(f"the instance is {row.status}", instance_id=instance_id, code=code)
-        version = self.definitions.load(session, row.version_id)
-        install_spiff_clock(self._clock_getter)  # another engine in this process may have installed its own
-        since = time.time()
-        spec, subprocess_specs = version.bundle.specs[row.process_id], version.bundle.subprocess_specs[row.process_id]
-        ctx = StepContext(session, row, actor, self.clock.now(), self.projectors)
-        if row.state:
-            workflow = self.serializer.loads(row.state, spec, subprocess_specs)
-            workflow.script_engine = self.script_engine
-        else:  # created and committed, not yet run
-            workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=self.script_engine)
-            workflow.task_tree.data.update(row.data)
-            ctx.record("instance_started", data={"business_key": row.business_key, "data": row.data})
-        return ctx, workflow, version, since
-
-    def _save(self, ctx: StepContext, workflow: spiff.Workflow, version: LoadedVersion, since: float) -> None:
-        save(ctx, workflow, version, self.serializer.dumps(workflow), since=since, due_at=self._due_at,
-             handled=ctx.handled)
-
-    def _record_incident(
-        self, instance_id: int, actor: Actor, action: Action[Any], error: Exception, allow_error: bool,
-    ) -> InstanceRef:
-        incident = describe_failure(error)
-        session = self.session()
-        try:
-            ctx, workflow, version, since = self._begin(session, instance_id, actor, allow_error)
-            token = current_step.set(ctx)
-            try:
-                try:
-                    action(workflow, ctx)  # keep what the person did; only the automatic work failed
-                except Exception:  # the action itself failed (a post-script): keep the state before it
-                    session.rollback()
-                    ctx, workflow, version, since = self._begin(session, instance_id, actor, allow_error)
-                    current_step.set(ctx)
-                ctx.instance.status = InstanceStatus.ERROR
-                ctx.instance.error_message = incident.message[:4000]
-                ctx.instance.error_task_id = incident.task_id
-                ctx.instance.error_element_id = incident.element_id
-                ctx.instance.error_line = incident.line
-                ctx.record("incident", actor="engine", task_id=incident.task_id, bpmn_id=incident.element_id,
-                           data=incident.as_dict())
-                self._save(ctx, workflow, version, since)
-            finally:
-                current_step.reset(token)
-            session.commit()
-            return InstanceRef(instance_id, InstanceStatus.ERROR)
-        except BaseException:
-            session.rollback()
-            raise
-
-    def _due_at(self, task: Any, now: datetime) -> datetime | None:
-        return resolve_due_at(self.script_engine, task)
+        return ref
 
 
 def _clear_incident(row: Instance) -> None:
