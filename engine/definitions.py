@@ -15,7 +15,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import spiff
+from engine import bpmn_xml, spiff
 from engine.errors import DeployRefused, NotFound
 from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
 
@@ -103,14 +103,14 @@ class Definitions:
         session.add(row)
         session.flush()
         for process_id in bundle.specs:
-            name, properties = _process_properties(roots, process_id)
+            name, properties = bpmn_xml.process_properties(roots, process_id)
             inbox = [f.strip() for f in properties.get("inbox_fields", "").split(",") if f.strip()]
             session.add(
                 DefinitionProcess(
                     version_id=row.id, process_id=process_id, name=name, inbox_fields=inbox, properties=properties
                 )
             )
-        for message in _messages(roots, bundle):
+        for message in bpmn_xml.messages(roots, bundle):
             session.add(DefinitionMessage(version_id=row.id, **message))
         session.flush()
         return self._deployed(session, row, created=True)
@@ -155,10 +155,11 @@ class Definitions:
                 bundle.specs[process_id] = parser.get_spec(process_id)
                 bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
             except ValidationException as error:
-                file = error.file_name or _file_of(roots, process_id)
+                file = error.file_name or bpmn_xml.file_of(roots, process_id)
                 problems.append(_validation_problem(error, file, roots.get(file)))
             except (SpiffWorkflowException, RecursionError, KeyError, ValueError) as error:
-                problems.append(_problem(_file_of(roots, process_id), process_id, f"the parser rejected it: {error}"))
+                file = bpmn_xml.file_of(roots, process_id)
+                problems.append(_problem(file, process_id, f"the parser rejected it: {error}"))
         if problems:
             raise DeployRefused(problems)
         return roots, bundle
@@ -248,69 +249,5 @@ def iter_task_specs(bundle: spiff.ParsedBundle) -> Iterable[tuple[Any, str]]:
 
 def _validation_problem(error: ValidationException, fallback_file: str, root: Any) -> dict[str, Any]:
     line = error.line_number if isinstance(error.line_number, int) else None
-    element_id = error.id or (_element_at_line(root, line) if root is not None and line else None)
+    element_id = error.id or (bpmn_xml.element_at_line(root, line) if root is not None and line else None)
     return _problem(error.file_name or fallback_file, element_id, str(error).split("\n")[0].strip(), line)
-
-
-def _element_at_line(root: Any, line: int) -> str | None:
-    """Schema errors carry only a line: name the innermost element with an id that encloses it."""
-    found = None
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.sourceline is None or element.sourceline > line:
-            continue
-        if element.get("id"):
-            found = element.get("id")
-    return found
-
-
-def _file_of(roots: Mapping[str, Any], process_id: str) -> str:
-    for name, root in roots.items():
-        for process in root.iter(f"{{{spiff.BPMN_NS}}}process"):
-            if process.get("id") == process_id:
-                return name
-    return "-"
-
-
-def _process_properties(roots: Mapping[str, Any], process_id: str) -> tuple[str | None, dict[str, str]]:
-    """SpiffWorkflow 3.2 parses extensions only on tasks, so process-level properties are read here."""
-    for root in roots.values():
-        for process in root.iter(f"{{{spiff.BPMN_NS}}}process"):
-            if process.get("id") != process_id:
-                continue
-            properties = {
-                prop.get("name"): prop.get("value", "")
-                for prop in process.xpath(
-                    "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=spiff.NS
-                )
-            }
-            return process.get("name"), properties
-    return None, {}
-
-
-def _messages(roots: Mapping[str, Any], bundle: spiff.ParsedBundle) -> list[dict[str, Any]]:
-    """Each ``bpmn:message`` with its deploy-time properties and the processes it starts."""
-    starts: dict[str, list[str]] = {}
-    for process_id, spec in bundle.specs.items():
-        start = spec.task_specs.get("Start")
-        for output in getattr(start, "outputs", []):
-            definition = getattr(output, "event_definition", None)
-            if definition is not None and type(definition).__name__ == "MessageEventDefinition":
-                starts.setdefault(definition.name, []).append(process_id)
-    found: dict[str, dict[str, Any]] = {}
-    for root in roots.values():
-        for message in root.iter(f"{{{spiff.BPMN_NS}}}message"):
-            name = message.get("name") or message.get("id")
-            properties = {
-                prop.get("name"): prop.get("value", "")
-                for prop in message.xpath(
-                    "bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=spiff.NS
-                )
-            }
-            found[name] = {
-                "name": name,
-                "keep": properties.get("keep", "true").strip().lower() not in {"false", "no", "0"},
-                "expiry_days": int(properties.get("expiry_days", "30") or 30),
-                "senders": [g.strip() for g in properties.get("senders", "").split(",") if g.strip()],
-                "starts": sorted(starts.get(name, [])),
-            }
-    return list(found.values())
