@@ -39,6 +39,10 @@ def correlation_key(flat: Mapping[str, Any]) -> str:
 
 
 def spiff_event(name: str, payload: Any, correlations: Mapping[str, Any]) -> Any:
+    """The event SpiffWorkflow catches. It recomputes the correlation from the payload when the catch
+    fires, so the correlation values go into the payload too: senders need not repeat them."""
+    if isinstance(payload, Mapping):
+        payload = {**flatten(correlations), **payload}
     return BpmnEvent(MessageEventDefinition(name), payload=payload, correlations=dict(correlations))
 
 

@@ -169,7 +169,9 @@ class Engine:
         instance_id = self._create(process_id, business_key, {}, None)
         if self.advance(instance_id, actor).status != InstanceStatus.ACTIVE:  # now its start event waits
             return InstanceRef(instance_id, InstanceStatus.ERROR)
-        return self.act(instance_id, actor, delivery._deliver_action(name, dict(payload), {}, actor.username))
+        # A start event has no correlation yet; it takes it from the payload, so the values go in there.
+        action = delivery._deliver_action(name, {**correlation, **payload}, {}, actor.username)
+        return self.act(instance_id, actor, action)
 
     # -- messages -------------------------------------------------------------------------------
 

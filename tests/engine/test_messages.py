@@ -32,7 +32,7 @@ def start(api: Api, process_id: str, family_ref: str, **data: Any) -> int:
 
 def send(api: Api, name: str, family_ref: str, as_: str = "cm1", **payload: Any) -> Any:
     return api.post("/api/v1/messages", as_=as_, json={
-        "name": name, "correlation": {"family_ref": family_ref}, "payload": {"family_ref": family_ref, **payload}})
+        "name": name, "correlation": {"family_ref": family_ref}, "payload": payload})  # no need to repeat it
 
 
 def instance(api: Api, instance_id: int) -> dict[str, Any]:
