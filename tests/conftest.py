@@ -129,6 +129,9 @@ class Api:
     def post(self, url: str, as_: str | None = None, **kw: Any) -> Any:
         return self.client.post(url, headers=self.headers(as_), **kw)
 
+    def put(self, url: str, as_: str | None = None, **kw: Any) -> Any:
+        return self.client.put(url, headers=self.headers(as_), **kw)
+
     def deploy(self, *names: str, as_: str = "owner") -> Any:
         data = {"files": [((BPMN / n).open("rb"), n) for n in names]}
         return self.post("/api/v1/definitions", as_=as_, data=data, content_type="multipart/form-data")

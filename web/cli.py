@@ -73,5 +73,8 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from web.setup_cli import register_setup_cli
+
     app.cli.add_command(users)
     app.cli.add_command(deploy_command)
+    register_setup_cli(app)

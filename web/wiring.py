@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -26,7 +27,9 @@ def init_engine(app: Flask) -> None:
         clock = SystemClock()
     else:
         raise ValueError(f"CLOCK must be 'system' or 'manual', not {app.config['CLOCK']!r}")
-    hooks = domain_hooks()
+    london = ZoneInfo("Europe/London")
+    # Forms judge "today" by the engine's clock at the time of the call (the demo swaps in a replay clock).
+    hooks = domain_hooks(today=lambda: app.extensions["engine"].clock.now().astimezone(london).date())
     engine = Engine(
         session=_session,
         forms=hooks.forms,

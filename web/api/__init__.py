@@ -38,4 +38,15 @@ def query_args(schema: Schema) -> dict[str, Any]:
     return loaded
 
 
-from web.api import definitions, events, instances, openapi, tasks  # noqa: E402,F401  (registers the routes)
+from web.api import (  # noqa: E402,F401  (registers the routes)
+    admin_domain,
+    claims,
+    definitions,
+    events,
+    families,
+    instances,
+    openapi,
+    referrals,
+    register,
+    tasks,
+)

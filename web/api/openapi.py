@@ -82,6 +82,9 @@ def build_spec() -> dict[str, Any]:
     spec.path("/tasks/{task_id}/complete", operations={
         "post": _op("complete with data", 200, "Completion", body="CompleteTask", errors=(400, 403, 404, 409, 422),
                     parameters=task_id)})
+    from web.api.openapi_lifecycle import add_lifecycle_paths
+
+    add_lifecycle_paths(spec)
     document: dict[str, Any] = spec.to_dict()
     document["servers"] = [{"url": "/api/v1"}]
     return document

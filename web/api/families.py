@@ -1,0 +1,25 @@
+"""``GET /api/v1/families/{ref}``: a family's whole journey, access-logged, 404 to those without need."""
+
+from __future__ import annotations
+
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from web.api import api
+from web.api.access_log import logs_access
+from web.api.auth import current_actor
+from web.api.errors import ApiError
+from web.extensions import session
+from workflows.family_view import family_view, may_read
+from workflows.models import Family
+
+
+@api.get("/families/<ref>")
+@logs_access("family", "ref")
+def get_family(ref: str) -> ResponseReturnValue:
+    actor = current_actor()
+    db = session()
+    family = db.scalar(select(Family).where(Family.ref == ref))
+    if family is None or not may_read(db, actor, family):
+        raise ApiError(404, "not_found", f"family {ref} not found")
+    return family_view(db, family)

@@ -1,0 +1,36 @@
+"""``GET /api/v1/tf-register``: the families identified for Troubled Families, newest first (TF groups).
+
+This is how the TF team is alerted to every identified family: each arrives here (and in the family
+journey's history as ``tf_team_alerted``) the moment triage identifies it.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from web.api import api
+from web.api.access_log import logs_access
+from web.api.auth import current_actor
+from web.api.claims import _tf_reader
+from web.api.errors import ApiError
+from web.extensions import session
+from workflows.models import Family, TfRegister
+
+
+@api.get("/tf-register")
+@logs_access("tf_register")
+def tf_register() -> ResponseReturnValue:
+    _tf_reader(current_actor())
+    try:
+        limit = int(request.args.get("limit", "50"))
+    except ValueError:
+        limit = 0
+    if not 1 <= limit <= 200:
+        raise ApiError(422, "validation_failed", "limit must be between 1 and 200", {"limit": ["Must be 1 to 200."]})
+    rows = session().execute(select(TfRegister, Family).join(Family, Family.id == TfRegister.family_id)
+                             .order_by(TfRegister.added_at.desc(), Family.id.desc()).limit(limit))
+    return {"items": [{"family_ref": family.ref, "added_at": entry.added_at.isoformat(), "district": family.district,
+                       "headline_issues": entry.headline_issues, "framework": entry.framework,
+                       "status": family.status} for entry, family in rows]}

@@ -1,0 +1,94 @@
+"""Reading a family: who may see it (DESIGN.md's access matrix) and everything held about its journey."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
+
+from engine.access import Actor, visible_tasks
+from engine.models import HumanTask, HumanTaskField, TaskStatus
+from workflows.models import Claim, ClaimWindow, Family, Outcome, Person, Referral, TfRegister, WindowFamily
+
+TF_GROUPS = frozenset({"tf_team", "tf_project_manager", "tf_coordinator"})
+ALLOCATED_GROUPS = frozenset({"case_manager", "parenting_family_team"})
+
+
+def _family_tasks(ref: str) -> Any:
+    return and_(HumanTaskField.task_id == HumanTask.id, HumanTaskField.name == "family_ref",
+                HumanTaskField.value == ref)
+
+
+def may_read(session: Session, actor: Actor, family: Family) -> bool:
+    """Role *and* need to know. Everyone else gets the same 404 as for an unknown reference."""
+    if actor.is_admin:
+        return True
+    if TF_GROUPS & actor.groups and session.get(TfRegister, family.id) is not None:
+        return True
+    if "team_manager" in actor.groups and family.team_id and family.team_id in actor.teams:
+        return True
+    if ALLOCATED_GROUPS & actor.groups and family.case_manager == actor.username:
+        return True
+    ref = family.ref or ""
+    # Working on it now (the Early Help Unit in triage, an unallocated PFT task) or, for the
+    # allocated groups, having worked on it.
+    works_on = and_(HumanTask.state == TaskStatus.OPEN, visible_tasks(actor),
+                    or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor.username))
+    if ALLOCATED_GROUPS & actor.groups:
+        works_on = or_(works_on, HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username)
+    return bool(session.scalar(select(exists().where(_family_tasks(ref), works_on))))
+
+
+def family_view(session: Session, family: Family) -> dict[str, Any]:
+    people = session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.id))
+    referrals = session.scalars(select(Referral).where(Referral.family_id == family.id).order_by(Referral.id))
+    outcomes = session.scalars(select(Outcome).where(Outcome.family_id == family.id).order_by(Outcome.id))
+    claim = session.scalar(select(Claim).where(Claim.family_id == family.id))
+    audits = session.execute(
+        select(WindowFamily, ClaimWindow.name).join(ClaimWindow, ClaimWindow.id == WindowFamily.window_id)
+        .where(WindowFamily.family_id == family.id).order_by(ClaimWindow.id)
+    )
+    tasks = session.scalars(
+        select(HumanTask).where(exists().where(_family_tasks(family.ref or "")), HumanTask.state == TaskStatus.OPEN)
+        .order_by(HumanTask.created_at, HumanTask.id).limit(100)
+    )
+    return {
+        "ref": family.ref, "status": family.status, "merged_into": family.merged_into,
+        "district": family.district, "framework": family.framework, "route": family.route,
+        "household": [{"person_id": p.person_id, "given_name": p.given_name, "family_name": p.family_name,
+                       "date_of_birth": p.date_of_birth, "relationship": p.relationship, "role": p.role}
+                      for p in people],
+        "referrals": [{"ref": r.ref, "received_at": r.received_at.isoformat()} for r in referrals],
+        "indicators": family.indicators, "headline_issues": family.headline_issues, "eligible": family.eligible,
+        "on_tf_register": session.get(TfRegister, family.id) is not None,
+        "team": family.team_id, "case_manager": family.case_manager, "closed_on": family.closed_on,
+        "closure_approved_at": family.closure_approved_at.isoformat() if family.closure_approved_at else None,
+        "outcomes": [outcome_view(o) for o in outcomes],
+        "audits": [{"window": name, "sampled": row.sampled, "claim_type": row.claim_type, "stages": row.audits,
+                    "outcome": row.outcome} for row, name in audits],
+        "claim": claim_view(session, claim) if claim else None,
+        "open_tasks": [{"id": t.id, "name": t.name, "bpmn_id": t.bpmn_id, "group": t.group_id, "team": t.team_id,
+                        "assignee": t.assignee, "instance_id": t.instance_id, "process_id": t.process_id,
+                        "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
+    }
+
+
+def outcome_view(o: Outcome) -> dict[str, Any]:
+    return {"id": o.id, "person_id": o.person_id, "indicator": o.indicator, "kind": o.kind, "anchor": o.anchor,
+            "anchor_date": o.anchor_date, "sustained_at": o.sustained_at.isoformat() if o.sustained_at else None,
+            "status": o.status, "reason": o.reason}
+
+
+def claim_view(session: Session, claim: Claim) -> dict[str, Any]:
+    family = session.get(Family, claim.family_id)
+    window = session.get(ClaimWindow, claim.window_id)
+    return {
+        "id": claim.id, "family_ref": family.ref if family else None, "window": window.name if window else None,
+        "claim_type": claim.claim_type, "state": claim.state,
+        "batched_at": claim.batched_at.isoformat(),
+        "submitted_at": claim.submitted_at.isoformat() if claim.submitted_at else None,
+        "paid_at": claim.paid_at.isoformat() if claim.paid_at else None,
+        "invalidated_at": claim.invalidated_at.isoformat() if claim.invalidated_at else None,
+        "invalid_reason": claim.invalid_reason,
+    }
