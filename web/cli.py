@@ -13,6 +13,7 @@ from engine.errors import DeployRefused
 from engine.identity import create_user, issue_token
 from web.extensions import db, session
 from web.wiring import get_engine
+from workflows.frameworks import FrameworkError, load_frameworks
 
 DEFAULT_BUNDLE = Path(__file__).resolve().parent.parent / "workflows" / "bpmn"
 CLI_DEPLOYER = Actor("cli", frozenset({"admin"}))
@@ -61,6 +62,7 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     files = bundle_files(paths)
     if not files:
         raise click.ClickException("no .bpmn or .dmn files found")
+    check_frameworks()
     try:
         deployed = get_engine().deploy(files, CLI_DEPLOYER)
     except DeployRefused as refused:
@@ -70,6 +72,14 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         raise click.ClickException("deploy refused; nothing was stored") from refused
     for item in deployed:
         click.echo(f"{item.process_id} version {item.version} sha256 {item.sha256[:12]}")
+
+
+def check_frameworks() -> None:
+    """The outcome frameworks the processes' scripts read are validated at every deploy too."""
+    try:
+        load_frameworks()
+    except FrameworkError as error:
+        raise click.ClickException(f"outcome framework refused: {error}; nothing was deployed") from error
 
 
 def register_cli(app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from engine.errors import DeployRefused
-from web.cli import CLI_DEPLOYER, DEFAULT_BUNDLE, bundle_files
+from web.cli import CLI_DEPLOYER, DEFAULT_BUNDLE, bundle_files, check_frameworks
 from web.demo_people import ensure_groups, ensure_teams
 from web.extensions import db, session
 from web.wiring import get_engine
@@ -26,6 +26,7 @@ def setup_command(demo: bool) -> None:
     ensure_groups(session())
     ensure_teams(session())
     db.session.commit()
+    check_frameworks()
     try:
         deployed = get_engine().deploy(bundle_files((DEFAULT_BUNDLE,)), CLI_DEPLOYER)
     except DeployRefused as refused:

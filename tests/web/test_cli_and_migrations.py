@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
@@ -13,6 +15,7 @@ from engine.identity import actor_for_token
 from engine.models import Base, DefinitionVersion, User
 from tests.conftest import BPMN
 from web.extensions import db
+from workflows.frameworks import load_frameworks
 
 
 def test_users_create_makes_groups_and_prints_a_working_token(ctx: Flask) -> None:
@@ -49,3 +52,20 @@ def test_the_migrations_create_exactly_the_models(ctx: Flask) -> None:
     with db.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
+
+
+def test_deploy_validates_the_outcome_frameworks_first(ctx: Flask, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import web.cli
+
+    broken = tmp_path / "frameworks"
+    broken.mkdir()
+    (broken / "fop-2099.yaml").write_text("id: fop-2099\nindicators: []\n")
+    monkeypatch.setattr(web.cli, "load_frameworks", lambda: load_frameworks(broken))
+    runner = ctx.test_cli_runner()
+    runner.invoke(args=["users", "create", "setup", "--group", "case_manager", "--group", "team_manager"])
+    refused = runner.invoke(args=["deploy", str(BPMN / "review.bpmn")])
+    assert refused.exit_code != 0
+    assert "outcome framework refused: fop-2099.yaml" in refused.output
+    assert "nothing was deployed" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(DefinitionVersion)) == 0
