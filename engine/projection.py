@@ -40,7 +40,14 @@ def save(
     """Store the state and bring the projections in step with it.
 
     ``handled`` holds task ids whose events the action already recorded (a user's completion).
+    The projection's reads run without autoflush: everything is written in the one flush at commit.
     """
+    with ctx.session.no_autoflush:
+        _save(ctx, workflow, version, state_text, since=since, due_at=due_at, handled=handled)
+
+
+def _save(ctx: StepContext, workflow: spiff.Workflow, version: LoadedVersion, state_text: str, *, since: float,
+          due_at: DueAtResolver, handled: set[str]) -> None:
     row = ctx.instance
     row.state = state_text
     row.data = spiff.data_at(workflow)
@@ -98,8 +105,7 @@ def _sync_human_tasks(
         if task_id in open_rows:
             continue
         row = _new_task_row(ctx, task, inbox_fields, due_at)
-        session.add(row)
-        session.flush()  # the field rows reference it
+        session.add(row)  # the unit of work inserts it before the field rows that reference it
         for name, value in row.fields.items():
             if value is not None:
                 session.add(HumanTaskField(task_id=task_id, name=name, value=str(value)[:255]))

@@ -234,8 +234,7 @@ class Engine:
         session = self.session()
         row = task_actions.visible_task(session, task_id, actor)
         task_actions.check_may_complete(row, actor)
-        instance_id = row.instance_id
-        session.rollback()  # release the read; the action re-reads the row under the instance lock
+        instance_id = row.instance_id  # the action re-reads the row once the instance is locked
         ref = self.act(instance_id, actor, task_actions.complete_action(self.forms, task_id, data, actor))
         return Completion(task_id=task_id, instance_id=instance_id, instance_status=ref.status)
 

@@ -69,8 +69,9 @@ class Transactions:
                 self._save(ctx, workflow, version, since)
             finally:
                 current_step.reset(token)
+            status = ctx.instance.status  # read before commit: afterwards it would reload the whole row
             session.commit()
-            return InstanceRef(instance_id, ctx.instance.status), thrown
+            return InstanceRef(instance_id, status), thrown
         except (Conflict, Forbidden, Invalid, NotFound, OperationalError):
             session.rollback()
             raise

@@ -12,12 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.access import SYSTEM
 from engine.errors import Conflict, NotFound
-from engine.locking import first_unclaimed
+from engine.locking import skipping_locked
 from engine.models import Instance, InstanceStatus
 from engine.runtime import Engine
 
@@ -35,34 +35,41 @@ class SweepResult:
         return dict(self.__dict__)
 
 
-def claim_next_due(session: Session, now: datetime, done: set[int]) -> int | None:
-    """Lock one due active instance that no other sweeper holds; its id, or None when none is left.
+Position = tuple[datetime, int]
 
-    ``done`` holds the ids this sweep already advanced, so an instance is advanced once per sweep.
+
+def claim_next_due(session: Session, now: datetime, after: Position | None) -> Position | None:
+    """Lock one due active instance that no other sweeper holds: its (due time, id), or None.
+
+    The sweep walks due instances in (due time, id) order from ``after``, so each is advanced at most
+    once per sweep and every claim is one index range, however long the sweep.
     """
     statement = (
-        select(Instance.id)
+        select(Instance.next_timer_due_at, Instance.id)
         .where(Instance.status == InstanceStatus.ACTIVE, Instance.next_timer_due_at <= now)
-        .order_by(Instance.next_timer_due_at)
+        .order_by(Instance.next_timer_due_at, Instance.id)
         .limit(1)
     )
-    if done:
-        statement = statement.where(Instance.id.not_in(done))
-    return first_unclaimed(session, statement)
+    if after is not None:
+        statement = statement.where(tuple_(Instance.next_timer_due_at, Instance.id) > after)
+    row = session.execute(skipping_locked(session, statement)).first()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]
 
 
 def sweep(engine: Engine, session_factory: Callable[[], Session], *, batch: int = 100) -> SweepResult:
     """Fire up to ``batch`` due instances, then start the processes whose timer start fell due."""
     result = SweepResult()
     now = engine.clock.now()
-    done: set[int] = set()
+    position: Position | None = None
     for _ in range(batch):
         session = session_factory()
-        instance_id = claim_next_due(session, now, done)
-        if instance_id is None:
+        position = claim_next_due(session, now, position)
+        if position is None:
             session.rollback()
             break
-        done.add(instance_id)
+        instance_id = position[1]
         try:
             # Same transaction as the claim: the engine's own row lock is already ours.
             ref = engine.advance(instance_id, SYSTEM)
