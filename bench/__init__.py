@@ -1,0 +1,1 @@
+"""Benchmarks for the engine: ``python -m bench`` (see docs/performance.md). Not part of the tests."""
