@@ -4,13 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install
+.PHONY: run test lint bench install chromium
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
+
+# The browser tests drive Debian's Chromium; never `playwright install` (no downloads but the registries).
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
 
 install: $(STAMP)
 
@@ -21,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/flask --app web run --port 5000
 
 # Installs and runs the whole suite (DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL).
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

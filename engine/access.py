@@ -71,6 +71,15 @@ def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     return or_(*conditions) if conditions else false()
 
 
+def doable_tasks(actor: Actor) -> ColumnElement[bool]:
+    """The same rule as ``may_do`` as a SQL condition: the caller's groups, narrowed by their teams."""
+    if not actor.groups:
+        return false()
+    team_ok = (or_(HumanTask.team_id.is_(None), HumanTask.team_id.in_(sorted(actor.teams))) if actor.teams
+               else HumanTask.team_id.is_(None))
+    return and_(HumanTask.group_id.in_(sorted(actor.groups)), team_ok)
+
+
 def instance_visible(session: Session, actor: Actor, instance_id: int) -> bool:
     """Those who work on an instance see it: a task of it they may see, or one they completed."""
     if actor.is_admin:

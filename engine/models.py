@@ -152,6 +152,9 @@ class HumanTask(Base):
     __tablename__ = "human_task"
     __table_args__ = (
         Index("ix_human_task_group_inbox", "group_id", "state", "created_at", "id"),
+        # "Tasks I may do": a group narrowed to a team (or to no team) is one index range, not a
+        # heap filter over every team's tasks (migration 0003_web_accounts adds it: the pages need it).
+        Index("ix_human_task_group_team_inbox", "group_id", "team_id", "state", "created_at", "id"),
         Index("ix_human_task_assignee_inbox", "assignee", "state", "created_at", "id"),
         Index("ix_human_task_team_inbox", "team_id", "state", "created_at", "id"),
         Index("ix_human_task_state_due", "state", "due_at"),

@@ -10,11 +10,12 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, instance_visible, may_see, visible_tasks
+from engine.access import Actor, doable_tasks, instance_visible, may_see, visible_tasks
 from engine.errors import Invalid, NotFound
 from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, TaskStatus
 
@@ -33,6 +34,10 @@ class TaskFilter:
     fields: Mapping[str, str] = field(default_factory=dict)
     limit: int = 50
     cursor: str | None = None
+    # Unclaimed tasks the caller may claim and do (their groups and teams), not merely see.
+    claimable: bool = False
+    # Oldest first (longest waiting) instead of newest first; the same index, read backwards.
+    oldest_first: bool = False
 
 
 @dataclass
@@ -65,11 +70,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise Invalid("the cursor is not one this API gave out", details={"cursor": ["Invalid cursor."]}) from error
 
 
-def list_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime) -> TaskPage:
-    """Newest first, keyset-paginated: (created_at, id) descending, so each page is one index range."""
-    if not 1 <= query.limit <= MAX_PAGE:
-        raise Invalid(f"limit must be between 1 and {MAX_PAGE}", details={"limit": [f"Must be 1 to {MAX_PAGE}."]})
-    statement = select(HumanTask).where(visible_tasks(actor))
+def _filtered(actor: Actor, query: TaskFilter, now: datetime) -> Select[Any]:
+    # Tasks one may do are a subset of those one may see: the narrower condition alone plans better.
+    if query.claimable:
+        statement = select(HumanTask).where(HumanTask.assignee.is_(None), doable_tasks(actor))
+    else:
+        statement = select(HumanTask).where(visible_tasks(actor))
     if query.state:
         statement = statement.where(HumanTask.state == query.state)
     for column, value in (
@@ -91,16 +97,33 @@ def list_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime)
                 HumanTaskField.task_id == HumanTask.id, HumanTaskField.name == name, HumanTaskField.value == value
             )
         )
+    return statement
+
+
+def list_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime) -> TaskPage:
+    """Newest first (or oldest first), keyset-paginated on (created_at, id), so each page is one index range."""
+    if not 1 <= query.limit <= MAX_PAGE:
+        raise Invalid(f"limit must be between 1 and {MAX_PAGE}", details={"limit": [f"Must be 1 to {MAX_PAGE}."]})
+    statement = _filtered(actor, query, now)
     if query.cursor:
         created_at, task_id = decode_cursor(query.cursor)
-        statement = statement.where(
-            or_(HumanTask.created_at < created_at, and_(HumanTask.created_at == created_at, HumanTask.id < task_id))
-        )
-    rows = list(
-        session.scalars(statement.order_by(HumanTask.created_at.desc(), HumanTask.id.desc()).limit(query.limit + 1))
-    )
+        if query.oldest_first:
+            statement = statement.where(or_(HumanTask.created_at > created_at,
+                                            and_(HumanTask.created_at == created_at, HumanTask.id > task_id)))
+        else:
+            statement = statement.where(or_(HumanTask.created_at < created_at,
+                                            and_(HumanTask.created_at == created_at, HumanTask.id < task_id)))
+    order = ((HumanTask.created_at.asc(), HumanTask.id.asc()) if query.oldest_first
+             else (HumanTask.created_at.desc(), HumanTask.id.desc()))
+    rows: list[HumanTask] = list(session.scalars(statement.order_by(*order).limit(query.limit + 1)))
     next_cursor = encode_cursor(rows[query.limit - 1]) if len(rows) > query.limit else None
     return TaskPage(items=rows[: query.limit], next=next_cursor)
+
+
+def count_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime, *, cap: int = 1000) -> int:
+    """How many tasks match, counted up to ``cap`` (a bounded read: the inbox shows "1000+")."""
+    inner = _filtered(actor, query, now).with_only_columns(HumanTask.id).limit(cap + 1).subquery()
+    return int(session.scalar(select(func.count()).select_from(inner)) or 0)
 
 
 def get_task(session: Session, actor: Actor, task_id: str) -> HumanTask:

@@ -20,6 +20,7 @@ from forms.claims import ClaimBatchReview
 from forms.closure import ClosureApproval, ClosureSummary
 from forms.context import FormContext, IndicatorCheck, london_today
 from forms.employment import ContinuousEmployment
+from forms.follow_up import AuditEvidence, IdentificationCheck, RenewedProgress
 from forms.json_schema import to_json_schema
 from forms.plans import ActionPlan, PftPlan
 from forms.referral import Referral
@@ -43,6 +44,9 @@ LIFECYCLE_FORMS: Mapping[str, type[Schema]] = {
     "audit_stage_2": AuditStage2,
     "audit_stage_3": AuditStage3,
     "claim_batch_review": ClaimBatchReview,
+    "renewed_progress": RenewedProgress,
+    "audit_evidence": AuditEvidence,
+    "identification_check": IdentificationCheck,
 }
 
 

@@ -39,6 +39,11 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(write_access_log)
     register_error_handlers(app)
 
+    import web.ui.models  # noqa: F401  (the pages' tables join the metadata)
+    from web.ui import init_ui
+
+    init_ui(app)
+
     from web.cli import register_cli
     from web.timers import init_scheduler, register_timer_cli
 

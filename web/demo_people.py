@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from engine.identity import create_user, ensure_group, ensure_team, issue_token
 from engine.models import User
 from forms.choices import DISTRICTS
+from web.ui.passwords import set_password
 from workflows.models import TeamSetting
 
 # DOMAIN.md's groups, which BPMN lanes name; the labels are what people read.
@@ -48,8 +49,12 @@ def ensure_teams(session: Session) -> None:
     session.flush()
 
 
+# A demo database only (flask setup on an empty database): never a real council's accounts.
+DEMO_PASSWORD = "demo-family-journeys"
+
+
 def demo_users(session: Session, now: datetime) -> dict[str, str]:
-    """Users for every group (passwords are set separately); returns username -> API token for the demo."""
+    """Users for every group, each with the demo password; returns username -> API token for the demo."""
     wanted: list[tuple[str, tuple[str, ...], tuple[str, ...], str]] = [
         ("partner", ("referrer",), (), "Pat Partner (Meadow Primary School)"),
         ("ehu1", ("early_help_unit",), (), "Erin Hughes (Early Help Unit)"),
@@ -69,5 +74,6 @@ def demo_users(session: Session, now: datetime) -> dict[str, str]:
         user = session.query(User).filter_by(username=username).one_or_none()
         if user is None:
             user = create_user(session, username, groups=groups, teams=teams, now=now, display_name=name)
+            set_password(session, user, DEMO_PASSWORD)
         tokens[username] = issue_token(session, user, now=now, label="demo")
     return tokens

@@ -34,7 +34,7 @@ def domain_hooks(today: Callable[[], date] | None = None) -> DomainHooks:
 
 def operations() -> dict[str, Operation]:
     """Every service-task operation the lifecycle's BPMN may name (deploy refuses any other)."""
-    from workflows import ops_casework, ops_claims, ops_intake
+    from workflows import ops_casework, ops_claims, ops_follow_up, ops_intake
 
     return {
         "register_referral": ops_intake.register_referral,
@@ -47,6 +47,10 @@ def operations() -> dict[str, Operation]:
         "mark_outcome": ops_casework.mark_outcome,
         "family_outcomes": ops_casework.family_outcomes,
         "record_employment": ops_casework.record_employment,
+        "broken_window": ops_follow_up.broken_window,
+        "restart_outcome": ops_follow_up.restart_outcome,
+        "evidence_lead": ops_follow_up.evidence_lead,
+        "record_audit_evidence": ops_follow_up.record_audit_evidence,
         "register_claim_window": ops_claims.register_claim_window,
         "open_claim_pool": ops_claims.open_claim_pool,
         "record_audit": ops_claims.record_audit,

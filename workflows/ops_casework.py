@@ -10,7 +10,16 @@ from sqlalchemy import select
 from engine.steps import StepContext
 from workflows.frameworks import load_framework
 from workflows.models import Claim, Outcome, Referral, TeamSetting
-from workflows.ops_common import LONDON, DomainError, add_months, earned_autonomy, family_by_ref, london_day, param
+from workflows.ops_common import (
+    LONDON,
+    DomainError,
+    add_months,
+    current_progress,
+    earned_autonomy,
+    family_by_ref,
+    london_day,
+    param,
+)
 from workflows.rules import sustained_at
 
 # Anchors the closure record cannot date (last offence, release, ...) fall back to the closure date:
@@ -89,8 +98,8 @@ def mark_outcome(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
 def family_outcomes(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     """After the windows: may the family be claimed (every outcome sustained, closure approved)?"""
     family = family_by_ref(ctx.session, param(params, "family_ref"))
-    statuses = list(ctx.session.scalars(select(Outcome.status).where(Outcome.family_id == family.id,
-                                                                     Outcome.kind == "progress")))
+    rows = list(ctx.session.scalars(select(Outcome).where(Outcome.family_id == family.id)))
+    statuses = [o.status for o in current_progress(rows)]
     claimable = bool(family.eligible and family.closure_approved_at and statuses
                      and all(s == "sustained" for s in statuses))
     # Already claimed on continuous employment while open: the journey still waits for (or has been
@@ -116,4 +125,4 @@ def record_employment(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any
                   status="running" if due else "awaiting_decision", updated_at=ctx.now)
     ctx.session.add(row)
     ctx.session.flush()
-    return {"outcome_id": row.id, "sustained_at": due}
+    return {"outcome_id": row.id, "sustained_at": due, "alternative": alternative}

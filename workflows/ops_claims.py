@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from engine.steps import StepContext
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
-from workflows.ops_common import DomainError, earned_autonomy, family_by_ref, param
+from workflows.ops_common import DomainError, current_progress, earned_autonomy, family_by_ref, param
 from workflows.rules import draw_audit_sample
 
 
@@ -37,7 +37,7 @@ def _claim_type(outcomes: list[Outcome], family: Family, cutoff: datetime) -> st
         return o.status in ("running", "sustained") and o.sustained_at is not None and o.sustained_at <= cutoff
     if any(o.kind == "continuous_employment" and ready(o) for o in outcomes):
         return "continuous_employment"
-    progress = [o for o in outcomes if o.kind == "progress"]
+    progress = current_progress(outcomes)
     if family.closure_approved_at and family.closure_approved_at <= cutoff and progress and all(map(ready, progress)):
         return "sustained_progress"
     return None

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.models import CouncilSetting, Family
+from workflows.models import CouncilSetting, Family, Outcome
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -57,3 +57,12 @@ def param(params: dict[str, Any], name: str) -> Any:
     if name not in params or params[name] is None:
         raise DomainError(f"the operation needs the parameter {name!r}")
     return params[name]
+
+
+def current_progress(outcomes: list[Outcome]) -> list[Outcome]:
+    """The progress outcomes that count: a broken one counts (and blocks a claim) until a later outcome
+    for the same indicator re-establishes progress (DOMAIN.md's default). Keyed by indicator, not person:
+    a re-referral's household joins the known family as new people."""
+    progress = [o for o in outcomes if o.kind == "progress"]
+    return [o for o in progress if not (o.status == "broken" and any(
+        later.indicator == o.indicator and later.id > o.id for later in progress))]

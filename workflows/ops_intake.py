@@ -91,6 +91,7 @@ def record_triage(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
             referral.family_id = known.id
         provisional.status, provisional.merged_into = "merged", known.ref
         family = known
+    status_before = family.status
     indicators = [{"person_id": i["person_id"], "indicator": i["indicator"]} for i in triage.get("indicators", [])]
     if match != "new":
         indicators = _merge_indicators(family.indicators, indicators)
@@ -100,7 +101,8 @@ def record_triage(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     family.route = triage["route"]
     family.status = "open"
     family.team_id = family.team_id or _team_for(session, family.district)
-    return {"ok": True, "family_ref": family.ref, "matched": match != "new", "eligible": judged["eligible"],
+    return {"ok": True, "family_ref": family.ref, "matched": match != "new", "status_before": status_before,
+            "eligible": judged["eligible"],
             "headline_issues": judged["headline_issues"], "team": family.team_id, "route": family.route,
             "earned_autonomy": earned_autonomy(session)}
 
@@ -119,8 +121,10 @@ def _team_for(session: Any, district: str) -> str | None:
 
 def add_to_tf_register(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     family = family_by_ref(ctx.session, param(params, "family_ref"))
-    if ctx.session.get(TfRegister, family.id) is None:
+    """On the register once; ``added`` says it is new, so the journey alerts the TF team only then."""
+    added = ctx.session.get(TfRegister, family.id) is None
+    if added:
         ctx.session.add(TfRegister(family_id=family.id, added_at=ctx.now, headline_issues=family.headline_issues,
                                    framework=family.framework))
         ctx.record("tf_team_alerted", data={"family_ref": family.ref, "headline_issues": family.headline_issues})
-    return {"family_ref": family.ref, "on_register": True}
+    return {"family_ref": family.ref, "on_register": True, "added": added, "headline_issues": family.headline_issues}

@@ -126,6 +126,9 @@ VALID: dict[str, dict[str, Any]] = {
     "audit_stage_2": {"result": "pass", "notes": "Sampled.", "refer_to_stage_3": False},
     "audit_stage_3": {"result": "pass"},
     "claim_batch_review": {"decision": "submit"},
+    "renewed_progress": {"renewed": True, "renewed_on": "2027-01-04", "evidence": "Back in work"},
+    "audit_evidence": {"evidence": "Attendance records attached", "provided_on": "2027-01-04"},
+    "identification_check": {"data_checked": True},
 }
 
 Path = Sequence[str | int]

@@ -16,7 +16,8 @@ from forms.context import current, london_today
 LIFECYCLE_KEYS = [
     "referral", "triage", "allocation", "assessment", "action_plan", "review", "closure_summary",
     "closure_approval", "pft_plan", "signposting_evidence", "continuous_employment", "audit_stage_1",
-    "audit_stage_2", "audit_stage_3", "claim_batch_review",
+    "audit_stage_2", "audit_stage_3", "claim_batch_review", "renewed_progress", "audit_evidence",
+    "identification_check",
 ]
 # Where each form keeps a date, to check it is stored as an ISO string.
 DATE_PATHS = {
@@ -28,6 +29,8 @@ DATE_PATHS = {
     "pft_plan": ("review_date",),
     "signposting_evidence": ("contacted_on",),
     "continuous_employment": ("off_benefit_on",),
+    "renewed_progress": ("renewed_on",),
+    "audit_evidence": ("provided_on",),
 }
 
 

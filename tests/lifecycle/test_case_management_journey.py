@@ -18,6 +18,7 @@ def test_case_management_two_reviews_returned_then_approved_through_to_paid(jour
     family = journey.family(ref)
     assert family["eligible"] is True and family["headline_issues"] == [2, 5]
     assert family["on_tf_register"] is True and family["route"] == "case_management"
+    journey.do(ref, "check_identified_family", "tf1", {"data_checked": True})  # the TF team's alert
 
     journey.do(ref, "allocate", "tm1", {"case_manager": "cm1", "team": TEAM})
     assert journey.family(ref, as_="cm1")["case_manager"] == "cm1"
@@ -82,4 +83,4 @@ def test_case_management_two_reviews_returned_then_approved_through_to_paid(jour
     csv_text = journey.api.get(f"/api/v1/claim-windows/{window['id']}/claim-file.csv", as_="tf1").get_data(True)
     lines = csv_text.strip().splitlines()
     assert lines[0].startswith("family_ref,attached_on,claim_type")
-    assert lines[1] == f"{ref},2027-03-01,sustained_progress,2 5,22:sustained 7:sustained,2028-07-21,pass,pass,,paid"
+    assert lines[1] == f"{ref},2027-03-01,sustained_progress,2 5,22:sustained 7:sustained,2028-07-22,pass,pass,,paid"

@@ -55,7 +55,8 @@ def _one_family_window(journey: Journey) -> tuple[str, dict[str, Any]]:
 def test_stage_3_when_stage_2_refers(journey: Journey) -> None:
     ref, window = _one_family_window(journey)
     journey.audit(ref, 2, refer_to_stage_3=True)
-    assert [t["bpmn_id"] for t in journey.family(ref, as_="co1")["open_tasks"]] == ["audit_stage_3"]
+    assert [t["bpmn_id"] for t in journey.family(ref, as_="co1")["open_tasks"]] == [
+        "check_identified_family", "audit_stage_3"]
     journey.audit(ref, 3)
     stages = journey.family(ref)["audits"][0]["stages"]
     assert [stages[s]["result"] for s in ("1", "2", "3")] == ["pass", "pass", "pass"]

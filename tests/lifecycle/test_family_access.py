@@ -40,7 +40,7 @@ def test_the_view_carries_the_journey(journey: Journey) -> None:
                                     {"person_id": people[1]["person_id"], "indicator": 7}]
     assert (family["team"], family["case_manager"], family["claim"]) == (TEAM, None, None)
     assert [(t["bpmn_id"], t["group"], t["team"]) for t in family["open_tasks"]] == [
-        ("allocate", "team_manager", TEAM)]
+        ("allocate", "team_manager", TEAM), ("check_identified_family", "tf_team", None)]
 
 
 def test_the_tf_team_is_alerted_to_every_identified_family(journey: Journey) -> None:

@@ -104,8 +104,9 @@ def test_who_may_submit(journey: Journey) -> None:
 
 def test_the_openapi_document_lists_the_lifecycle_resources(journey: Journey) -> None:
     document = journey.api.client.get("/api/v1/openapi.json").get_json()
-    for path in ("/referrals", "/families/{ref}", "/claim-windows", "/claim-windows/{window_id}",
-                 "/claim-windows/{window_id}/claim-file.csv", "/claims/{claim_id}/paid",
+    for path in ("/referrals", "/referrals/{ref}", "/families/{ref}", "/claim-windows", "/claim-windows/{window_id}",
+                 "/claim-windows/{window_id}/claim-file.csv", "/claim-windows/{window_id}/claim-file.xlsx",
+                 "/claims/{claim_id}/paid",
                  "/claims/{claim_id}/invalidate", "/admin/teams/{team_id}", "/admin/settings",
                  "/admin/claim-windows"):
         assert path in document["paths"], path

@@ -24,10 +24,11 @@ def start_case(journey: Journey) -> tuple[str, list[dict[str, str]]]:
 def test_an_overdue_review_escalates_to_the_team_manager(journey: Journey) -> None:
     ref, people = start_case(journey)
     journey.travel("P3M")  # 1 June 09:00: due 17:00 that day, not yet overdue
-    assert [t["bpmn_id"] for t in journey.family(ref)["open_tasks"]] == ["review"]
+    assert [t["bpmn_id"] for t in journey.family(ref)["open_tasks"]] == ["check_identified_family", "review"]
     journey.travel("PT9H")
     tasks = journey.family(ref)["open_tasks"]
-    assert [(t["bpmn_id"], t["group"], t["team"]) for t in tasks] == [("review_escalated", "team_manager", TEAM)]
+    assert [(t["bpmn_id"], t["group"], t["team"]) for t in tasks] == [
+        ("check_identified_family", "tf_team", None), ("review_escalated", "team_manager", TEAM)]
     journey.do(ref, "review_escalated", "tm1", {
         "reviewed_on": "2027-06-01", "ready_to_close": False, "review_date": "2027-09-01",
         "next_steps": "Case manager to visit weekly.",

@@ -28,7 +28,8 @@ def bundle() -> dict[str, bytes]:
 def test_every_workflow_deploys_and_every_user_task_has_a_form_and_a_lane(journey: Journey) -> None:
     deployed = get_engine().deploy(bundle(), ADMIN)  # identical to the fixture's: the same version
     assert {d.process_id for d in deployed} == {"family_referral", "case_management", "parenting_family_team",
-                                                "claim_window", "family_audit"}
+                                                "claim_window", "family_audit", "identification_alert",
+                                                "audit_evidence"}
     parsed = spiff.parse_bundle(bundle())
     user_tasks = [(spec, file) for spec, file in iter_task_specs(parsed) if getattr(spec, "manual", False)]
     assert len(user_tasks) >= 15

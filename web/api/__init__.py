@@ -40,12 +40,14 @@ def query_args(schema: Schema) -> dict[str, Any]:
 
 from web.api import (  # noqa: E402,F401  (registers the routes)
     admin_domain,
+    claim_file,
     claims,
     definitions,
     events,
     families,
     instances,
     openapi,
+    referral_status,
     referrals,
     register,
     tasks,

@@ -1,12 +1,9 @@
-"""Claim windows (pool, sample, batch), the claim file, and a claim's payment or invalidation (TF team)."""
+"""Claim windows (pool, sample, batch) and a claim's payment or invalidation (TF team)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from flask import Response
 from flask.typing import ResponseReturnValue
 from marshmallow import fields, validate
 from sqlalchemy import select
@@ -20,7 +17,7 @@ from web.api.schemas import StrictSchema
 from web.extensions import session
 from web.wiring import get_engine
 from workflows.family_view import TF_GROUPS, claim_view
-from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
+from workflows.models import Claim, ClaimWindow, Family, WindowFamily
 
 
 def _tf_reader(actor: Actor) -> None:
@@ -64,41 +61,6 @@ def get_claim_window(window_id: int) -> ResponseReturnValue:
         "sample": window.sample,
         "batch": [claim_view(db, c) for c in claims],
     }
-
-
-CLAIM_FILE_COLUMNS = ["family_ref", "attached_on", "claim_type", "issues_at_entry", "outcomes", "sustained_on",
-                      "stage_1", "stage_2", "stage_3", "claim_state"]
-
-
-@api.get("/claim-windows/<int:window_id>/claim-file.csv")
-@logs_access("claim_file", "window_id")
-def claim_file(window_id: int) -> ResponseReturnValue:
-    """One row per claim in the window: no household members' details, so nothing about third parties."""
-    _tf_reader(current_actor())
-    db = session()
-    window = _window(window_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CLAIM_FILE_COLUMNS)
-    rows = db.execute(select(Claim, Family, WindowFamily).join(Family, Family.id == Claim.family_id)
-                      .join(WindowFamily, (WindowFamily.family_id == Claim.family_id)
-                            & (WindowFamily.window_id == Claim.window_id))
-                      .where(Claim.window_id == window.id).order_by(Family.ref))
-    for claim, family, pooled in rows:
-        register = db.get(TfRegister, family.id)
-        outcomes = list(db.scalars(select(Outcome).where(Outcome.family_id == family.id).order_by(Outcome.id)))
-        sustained = [o.sustained_at for o in outcomes if o.sustained_at]
-        writer.writerow([
-            family.ref, register.added_at.date().isoformat() if register else "", claim.claim_type,
-            " ".join(str(i) for i in (register.headline_issues if register else family.headline_issues)),
-            " ".join(f"{o.indicator}:{o.status}" for o in outcomes),
-            max(sustained).date().isoformat() if sustained else "",
-            *[(pooled.audits.get(stage) or {}).get("result", "") for stage in ("1", "2", "3")],
-            claim.state,
-        ])
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="claim-file-{window.id}.csv"'
-    return response
 
 
 class InvalidateSchema(StrictSchema):

@@ -56,6 +56,13 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _page(status: int, error: Exception | None = None) -> Any:
+    """The people's pages get an HTML error page (web/ui), the API its JSON body."""
+    from web.ui.errors import engine_error_page, html_error
+
+    return engine_error_page(error) if isinstance(error, EngineError) else html_error(status)
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
@@ -63,6 +70,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError) -> Response:
+        if not _is_api():
+            return _page(500, error)
         for cls, status in STATUS_FOR:
             if isinstance(error, cls):
                 return error_response(status, error.code, error.message, error.details)
@@ -72,11 +81,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Response | HTTPException:
         if not _is_api():
-            return error
+            return _page(error.code or 500)
         status = error.code or 500
         return error_response(status, HTTP_CODES.get(status, "http_error"), error.description or error.name)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.path)
+        if not _is_api():
+            return _page(500)
         return error_response(500, "internal_error", "something went wrong; it has been logged")

@@ -37,6 +37,9 @@ def add_lifecycle_paths(spec: APISpec) -> None:
     submit["parameters"] = [{"in": "header", "name": "Idempotency-Key", "required": False,
                              "schema": {"type": "string"}}]
     spec.path("/referrals", operations={"post": submit})
+    spec.path("/referrals/{ref}", operations={"get": _op(
+        "the submitter's confirmation: referral_ref, received_at, status (received|triaged); access-logged; "
+        "404 to anyone else", 200, errors=(404,), parameters=_param("ref", "string"))})
     spec.path("/families/{ref}", operations={"get": _op(
         "a family's journey (access-logged; 404 without need to know)", 200, errors=(404,),
         parameters=_param("ref", "string"))})
@@ -47,6 +50,9 @@ def add_lifecycle_paths(spec: APISpec) -> None:
         "a window with its pool, Stage 2 sample and batch", 200, errors=(404,), parameters=_param("window_id"))})
     spec.path("/claim-windows/{window_id}/claim-file.csv", operations={"get": _op(
         "the claim file", 200, errors=(404,), parameters=_param("window_id"), content="text/csv")})
+    spec.path("/claim-windows/{window_id}/claim-file.xlsx", operations={"get": _op(
+        "the claim file as a spreadsheet (same columns)", 200, errors=(404,), parameters=_param("window_id"),
+        content="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
     spec.path("/claims/{claim_id}/paid", operations={"post": _op(
         "mark a submitted claim paid (TF team)", 200, errors=(403, 404, 409), parameters=_param("claim_id"))})
     spec.path("/claims/{claim_id}/invalidate", operations={"post": _op(

@@ -1,7 +1,7 @@
 """``GET /api/v1/tf-register``: the families identified for Troubled Families, newest first (TF groups).
 
-This is how the TF team is alerted to every identified family: each arrives here (and in the family
-journey's history as ``tf_team_alerted``) the moment triage identifies it.
+Every identified family arrives here (and in the family journey's history as ``tf_team_alerted``) the
+moment triage identifies it; the TF team's inbox also gets a ``check_identified_family`` task.
 """
 
 from __future__ import annotations

@@ -1,0 +1,51 @@
+"""The Early Help Unit triages a referral from the inbox (the real lifecycle, workflows/bpmn)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.models import User
+from tests.browser.conftest import Accessibility, release
+from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.ui.conftest import PASSWORD
+from web.extensions import db
+from web.ui.passwords import set_password
+
+
+def test_the_early_help_unit_triages_a_referral_from_the_inbox(page: Any, journey: Journey,  # noqa: F811
+                                                              audit: Accessibility) -> None:
+    referral = journey.refer()
+    ref = referral["family_ref"]
+    user = db.session.scalars(select(User).where(User.username == "ehu1")).one()
+    set_password(db.session, user, PASSWORD)
+    release()
+    page.goto("/sign-in")
+    page.fill("#username", "ehu1")
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url("**/inbox")
+    page.get_by_role("link", name="Tasks I can pick up").click()
+    audit(page)
+    page.get_by_role("link", name=f"Triage the referral {ref}").click()
+    page.wait_for_selector("h1")
+    assert "Sam Smith" in page.inner_text("aside")
+    audit(page)
+    page.fill("#match", "new")
+    page.select_option("#indicators-0-person_id", label="Alex Smith")
+    page.select_option("#indicators-0-indicator", "7")
+    page.fill("#indicators-0-evidence", "Attendance 82% this term")
+    page.get_by_role("button", name="Add another").click()
+    page.select_option("#indicators-1-person_id", label="Sam Smith")
+    page.select_option("#indicators-1-indicator", "22")
+    page.fill("#indicators-1-evidence", "Two police call-outs since January")
+    page.check("input[name=route][value=case_management]")
+    audit(page)
+    page.get_by_role("button", name="Complete task").click()
+    page.wait_for_url("**/inbox")
+    assert "Task completed: Triage the referral" in page.inner_text("main")
+    audit(page)
+    allocation = journey.task(ref, "allocate", "tm1")  # the family went on to case management
+    release()
+    assert allocation["state"] == "open"

@@ -1,0 +1,76 @@
+"""Admin pages: users with groups, teams and passwords; group labels; teams; OIDC group mapping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.models import Group, GroupMember, Team, User
+from tests.ui.conftest import csrf, sign_in
+from web.extensions import db
+from web.ui.models import GroupMapping, LoginState
+
+
+def test_an_admin_adds_a_user_who_can_then_sign_in(client: FlaskClient, people: None) -> None:
+    sign_in(client, "admin")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    response = client.post("/admin/users/new", data={
+        "csrf_token": csrf(page), "username": "pf1", "display_name": "Pat Family", "groups": ["case_manager"],
+        "teams": ["north"], "active": "true", "password": "a long enough password"})
+    assert response.status_code == 302
+    user = db.session.scalars(select(User).where(User.username == "pf1")).one()
+    assert set(db.session.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id))) == \
+        {"case_manager"}
+    assert "Pat Family" in client.get("/admin/users").get_data(as_text=True)
+    assert sign_in(client.application.test_client(), "pf1", "a long enough password").status_code == 302
+
+
+def test_user_form_errors_use_the_error_summary(client: FlaskClient, people: None) -> None:
+    sign_in(client, "admin")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    response = client.post("/admin/users/new", data={"csrf_token": csrf(page), "username": "Bad Name!",
+                                                     "display_name": "", "password": "short"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "There is a problem" in html
+    assert 'href="#username"' in html and 'href="#display_name"' in html and "12 characters" in html
+
+
+def test_an_admin_changes_groups_teams_and_unlocks(client: FlaskClient, people: None) -> None:
+    user = db.session.scalars(select(User).where(User.username == "cm2")).one()
+    state = db.session.get(LoginState, user.id)  # set_password made it
+    assert state is not None
+    state.locked_until = datetime(2100, 1, 1, tzinfo=UTC)
+    db.session.commit()
+    sign_in(client, "admin")
+    assert "Locked" in client.get("/admin/users").get_data(as_text=True)
+    page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
+    client.post(f"/admin/users/{user.id}", data={"csrf_token": csrf(page), "display_name": "Chris M",
+                                                 "groups": ["team_manager"], "teams": ["north"],
+                                                 "active": "true", "unlock": "true"})
+    db.session.expire_all()
+    assert set(db.session.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id))) == \
+        {"team_manager"}
+    assert db.session.get(LoginState, user.id).locked_until is None  # type: ignore[union-attr]
+
+
+def test_group_labels_new_groups_teams_and_mappings(client: FlaskClient, people: None) -> None:
+    sign_in(client, "admin")
+    page = client.get("/admin/groups").get_data(as_text=True)
+    client.post("/admin/groups", data={"csrf_token": csrf(page), "label-case_manager": "Case managers",
+                                       "new_id": "youth_justice", "new_label": "Youth Justice",
+                                       "claim_value": "EH-CM", "claim_group": "case_manager"})
+    assert db.session.get(Group, "case_manager").label == "Case managers"  # type: ignore[union-attr]
+    assert db.session.get(Group, "youth_justice") is not None
+    assert db.session.get(GroupMapping, ("EH-CM", "case_manager")) is not None
+    page = client.get("/admin/teams").get_data(as_text=True)
+    assert "Casey Manager" in page
+    client.post("/admin/teams", data={"csrf_token": csrf(page), "team_id": "south", "name": "South team"})
+    assert db.session.get(Team, "south").name == "South team"  # type: ignore[union-attr]
+
+
+def test_process_owners_see_definitions_but_not_users(client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    assert "closure" in client.get("/admin/definitions").get_data(as_text=True)
+    assert client.get("/admin/users").status_code == 404

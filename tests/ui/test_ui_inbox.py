@@ -1,0 +1,134 @@
+"""The task inbox: tabs with counts, filters, claim and release, bulk claim, a manager reassigning."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.models import AccessLog, HumanTask
+from tests.ui.conftest import FAMILY, complete_summary, csrf, make_user, sign_in, start
+from web.extensions import db
+
+
+def _task(instance_id: int) -> HumanTask:
+    return db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                      HumanTask.state == "open")).one()
+
+
+def _count(page: str, label: str) -> int:
+    found = re.search(re.escape(label) + r' <span class="moj-badge[^"]*">(\d+)', page)
+    assert found, label
+    return int(found.group(1))
+
+
+def test_my_tasks_lists_the_allocated_task_with_its_columns(client: FlaskClient, people: None) -> None:
+    start()
+    sign_in(client, "cm1")
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "Write the closure summary" in page
+    assert "F-2027-000001" in page and "Ashfield" in page
+    assert _count(page, "My tasks") == 1
+    assert _count(page, "Overdue") == 0
+    assert db.session.scalar(select(AccessLog.resource_type).where(AccessLog.username == "cm1")) == "task_list"
+
+
+def test_filters_narrow_the_list(client: FlaskClient, people: None) -> None:
+    start()
+    start(data={**FAMILY, "family_ref": "F-2027-000002", "district": "mansfield"})
+    sign_in(client, "cm1")
+    page = client.get("/inbox?tab=mine&district=mansfield").get_data(as_text=True)
+    assert "F-2027-000002" in page and "F-2027-000001" not in page
+    page = client.get("/inbox?tab=mine&type=approve").get_data(as_text=True)
+    assert "There are no tasks here that match the filters" in page
+    oldest = client.get("/inbox?tab=mine&sort=oldest").get_data(as_text=True)
+    assert oldest.index("F-2027-000001") < oldest.index("F-2027-000002")
+
+
+def test_a_team_task_is_claimed_and_released_from_the_list(client: FlaskClient, people: None) -> None:
+    instance_id = start()
+    complete_summary(instance_id)  # the approval goes to the team's managers, unclaimed
+    approval = _task(instance_id)
+    sign_in(client, "tm1")
+    page = client.get("/inbox?tab=available").get_data(as_text=True)
+    assert _count(page, "Tasks I can pick up") == 1
+    response = client.post("/inbox", data={"csrf_token": csrf(page), "action": f"claim:{approval.id}",
+                                           "return_to": "tab=mine"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/inbox?tab=mine")
+    db.session.refresh(approval)
+    assert approval.assignee == "tm1"
+    page = client.get("/inbox?tab=mine").get_data(as_text=True)
+    client.post("/inbox", data={"csrf_token": csrf(page), "action": f"unclaim:{approval.id}"})
+    db.session.refresh(approval)
+    assert approval.assignee is None
+
+
+def test_a_team_manager_reassigns_a_team_task(client: FlaskClient, people: None) -> None:
+    task = _task(start())
+    sign_in(client, "tm1")
+    page = client.get("/inbox?tab=team").get_data(as_text=True)
+    assert "Write the closure summary" in page and "Reassign selected tasks" in page
+    client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm2"})
+    db.session.refresh(task)
+    assert task.assignee == "cm2"
+    # Someone outside the task's group and team cannot be given it.
+    make_user("cm9", "case_manager", teams=("south",))
+    client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm9"})
+    db.session.refresh(task)
+    assert task.assignee == "cm2"
+    assert "may not do this task" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_a_case_manager_cannot_reassign_nor_see_the_team_tab(client: FlaskClient, people: None) -> None:
+    task = _task(start())
+    sign_in(client, "cm2")
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "My team&#39;s tasks" not in page and "My team's tasks" not in page
+    client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm2"})
+    db.session.refresh(task)
+    assert task.assignee == "cm1"
+
+
+def test_a_task_outside_my_groups_is_not_found(client: FlaskClient, people: None) -> None:
+    task = _task(start())
+    make_user("ehu", "early_help_unit")
+    sign_in(client, "ehu")
+    response = client.get(f"/tasks/{task.id}")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    assert client.get("/tasks/no-such-task").status_code == 404
+    assert client.get("/admin/users").status_code == 404
+
+
+def test_a_team_manager_bulk_claims_approvals(client: FlaskClient, people: None) -> None:
+    first, second = start(), start(data={**FAMILY, "family_ref": "F-2027-000002"})
+    complete_summary(first)
+    complete_summary(second)
+    approvals = [_task(first), _task(second)]
+    sign_in(client, "tm1")
+    page = client.get("/inbox?tab=available").get_data(as_text=True)
+    client.post("/inbox", data={"csrf_token": csrf(page), "action": "bulk-claim",
+                                "task": [t.id for t in approvals]})
+    for task in approvals:
+        db.session.refresh(task)
+        assert task.assignee == "tm1"
+    assert "2 tasks claimed" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_pages_carry_security_headers_and_no_store(client: FlaskClient, people: None) -> None:
+    sign_in(client, "cm1")
+    response = client.get("/inbox")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_manager_of_two_teams_picks_the_team(client: FlaskClient, people: None) -> None:
+    start()
+    make_user("tm2", "team_manager", teams=("north", "south"))
+    sign_in(client, "tm2")
+    page = client.get("/inbox?tab=team&team=south").get_data(as_text=True)
+    assert '<option value="south" selected>south</option>' in page
+    assert "There are no tasks here" in page
+    assert "F-2027-000001" in client.get("/inbox?tab=team&team=north").get_data(as_text=True)

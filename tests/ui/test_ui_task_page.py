@@ -1,0 +1,135 @@
+"""A task's page: the case beside the form, validation with the error summary, drafts, the next task."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.models import HumanTask
+from tests.ui.conftest import complete_summary, csrf, sign_in, start
+from web.extensions import db
+from web.ui.models import TaskDraft
+from web.wiring import get_engine
+
+VALID = {"closed_on-day": "10", "closed_on-month": "1", "closed_on-year": "2026", "summary": "Done",
+         "evidence": "On file", "outcomes-count": "1", "outcomes-0-person_id": "P2", "outcomes-0-indicator": "7",
+         "outcomes-0-achieved": "true", "outcomes-0-evidence": "95% attendance"}
+
+
+def _open(instance_id: int) -> HumanTask:
+    return db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                      HumanTask.state == "open")).one()
+
+
+def test_the_page_shows_the_case_beside_the_form(client: FlaskClient, people: None) -> None:
+    task = _open(start())
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "Sam Smith" in page and "Alex Smith" in page  # household
+    assert "Education" in page and "7. Child persistently absent from school (Alex Smith)" in page
+    assert "Worklessness, NEET and financial exclusion" in page
+    assert 'name="closed_on-day"' in page and 'name="outcomes-0-indicator"' in page
+    assert '<option value="P2">Alex Smith</option>' in page  # household choices for the person select
+    assert 'name="outcomes-0-achieved" type="radio" value="true"' in page
+
+
+def test_errors_show_the_summary_and_keep_the_answers_as_a_draft(client: FlaskClient, people: None) -> None:
+    task = _open(start())
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "summary": "Half written",
+                                                      "closed_on-day": "31", "closed_on-month": "2",
+                                                      "closed_on-year": "2026", "action": "continue"})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "<title>Error: " in html and "There is a problem" in html
+    assert 'href="#closed_on-day"' in html and "Date the case closed must be a real date" in html
+    assert 'href="#evidence"' in html and "Enter the supporting evidence" in html
+    assert "Half written" in html
+    draft = db.session.get(TaskDraft, (_user_id("cm1"), task.id))
+    assert draft is not None and draft.answers["summary"] == ["Half written"]
+
+
+def _user_id(username: str) -> int:
+    from engine.models import User
+
+    return int(db.session.scalar(select(User.id).where(User.username == username)) or 0)
+
+
+def test_add_another_and_remove_rows(client: FlaskClient, people: None) -> None:
+    task = _open(start())
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "outcomes-count": "1",
+                                                      "outcomes-0-evidence": "first", "action": "add:outcomes"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("#outcomes")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'name="outcomes-1-evidence"' in page and "first" in page
+    client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "outcomes-count": "2",
+                                           "outcomes-0-evidence": "first", "outcomes-1-evidence": "second",
+                                           "action": "remove:outcomes:0"})
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert 'name="outcomes-1-evidence"' not in page
+    assert re.search(r'name="outcomes-0-evidence"[^>]*>second', page)
+
+
+def test_save_and_come_back_later_keeps_the_answers_for_that_person_only(client: FlaskClient, people: None) -> None:
+    task = _open(start())
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "summary": "My notes",
+                                                      "action": "save"})
+    assert response.headers["Location"].endswith("/inbox")
+    assert "My notes" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    other = client.application.test_client()
+    sign_in(other, "tm1")  # a manager who can see the task never sees someone else's draft
+    seen = other.get(f"/tasks/{task.id}")
+    assert seen.status_code == 200 and "My notes" not in seen.get_data(as_text=True)
+
+
+def test_an_expired_sessions_post_is_not_acted_on_but_kept_as_a_draft(client: FlaskClient, people: None) -> None:
+    task = _open(start())
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    get_engine().clock.advance("PT45M")  # type: ignore[attr-defined]
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), **VALID, "action": "continue"})
+    assert response.status_code == 302 and "timeout=1" in response.headers["Location"]
+    db.session.refresh(task)
+    assert task.state == "open"  # never completed from an expired session
+    back = sign_in(client, "cm1", next_path=f"/tasks/{task.id}")
+    assert back.headers["Location"].endswith(f"/tasks/{task.id}")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "95% attendance" in page and "These are the answers you saved" in page
+
+
+def test_completing_shows_the_next_task(client: FlaskClient, people: None) -> None:
+    instance_id = start()
+    task = _open(instance_id)
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    start(data=None)  # another family's summary waits in cm1's tasks
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), **VALID, "action": "continue"})
+    assert response.status_code == 302
+    db.session.refresh(task)
+    assert task.state == "completed"
+    assert db.session.get(TaskDraft, (_user_id("cm1"), task.id)) is None
+    next_id = response.headers["Location"].rsplit("/", 1)[1]
+    assert next_id != task.id and db.session.get(HumanTask, next_id).bpmn_id == "summary"  # type: ignore[union-attr]
+
+
+def test_a_manager_approves_after_a_validation_error(client: FlaskClient, people: None) -> None:
+    instance_id = start()
+    complete_summary(instance_id)
+    approval = _open(instance_id)
+    sign_in(client, "tm1")
+    page = client.get(f"/tasks/{approval.id}").get_data(as_text=True)
+    bad = client.post(f"/tasks/{approval.id}", data={"csrf_token": csrf(page), "decision": "return",
+                                                     "action": "continue"})
+    assert "Enter the reasons for returning the closure summary" in bad.get_data(as_text=True)
+    good = client.post(f"/tasks/{approval.id}", data={"csrf_token": csrf(page), "decision": "approve",
+                                                      "evidence_checked": "true", "action": "continue"})
+    assert good.status_code == 302 and good.headers["Location"].endswith("/inbox")
+    db.session.refresh(approval)
+    assert approval.state == "completed" and approval.completed_by == "tm1"

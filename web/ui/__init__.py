@@ -1,0 +1,95 @@
+"""The people's web pages: sign-in, the task inbox, task forms and administration (GOV.UK Design System).
+
+The JSON API keeps its bearer tokens; these pages use a signed session cookie and CSRF tokens.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, send_from_directory
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
+
+ui = Blueprint("ui", __name__, template_folder="templates")
+csrf = CSRFProtect()
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+# Only these folders of node_modules are served: the built CSS, JS, fonts and images.
+GOVUK = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+MOJ = ROOT / "node_modules" / "@ministryofjustice" / "frontend" / "moj"
+# The built CSS asks for /assets/fonts/... and /assets/images/...: those are looked up in both packages.
+ASSET_DIRS = {
+    "govuk": [GOVUK],
+    "moj": [MOJ],
+    "app": [Path(__file__).resolve().parent / "static"],
+    "fonts": [GOVUK / "assets" / "fonts"],
+    "images": [GOVUK / "assets" / "images", MOJ / "assets" / "images"],
+}
+ASSET_SUFFIXES = {".css", ".js", ".woff", ".woff2", ".svg", ".png", ".ico", ".json", ".map"}
+
+
+def _settings(app: Flask) -> None:
+    testing = bool(app.config.get("TESTING"))
+    # Flask has defaults for the cookie settings, so these are set, not defaulted.
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    # Secure unless testing; SESSION_COOKIE_SECURE=0 serves a plain-http demo on a host other than localhost.
+    secure = os.environ.get("SESSION_COOKIE_SECURE")
+    app.config["SESSION_COOKIE_SECURE"] = (not testing if secure is None
+                                           else secure.strip().lower() in {"1", "true", "yes", "on"})
+    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
+    app.config.setdefault("SESSION_WARNING_MINUTES", 5)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)  # an absolute cap besides the idle time-out
+    app.config.setdefault("LOCKOUT_ATTEMPTS", 5)
+    app.config.setdefault("LOCKOUT_MINUTES", 15)
+    # The CSRF token lives as long as the session: a long form must not fail on a token time limit.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+
+
+def _jinja(app: Flask) -> None:
+    # The GOV.UK macros import each other as "govuk_frontend_jinja/..."; our templates come from the blueprint.
+    loaders: list[BaseLoader] = [loader for loader in (app.jinja_loader,) if loader is not None]
+    govuk = PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})
+    app.jinja_loader = ChoiceLoader([*loaders, govuk])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from web.ui.timefmt import london, long_date, waiting
+
+    app.jinja_env.filters["london"] = london
+    app.jinja_env.filters["waiting"] = waiting
+    app.jinja_env.filters["long_date"] = long_date
+
+
+@ui.get("/assets/<kind>/<path:filename>")
+def asset(kind: str, filename: str) -> ResponseReturnValue:
+    if Path(filename).suffix not in ASSET_SUFFIXES:
+        abort(404)
+    for folder in ASSET_DIRS.get(kind, []):
+        if (folder / filename).is_file():
+            return send_from_directory(folder, filename, max_age=3600)
+    abort(404)
+
+
+def init_ui(app: Flask) -> None:
+    _settings(app)
+    _jinja(app)
+    csrf.init_app(app)
+    from web.api import api
+
+    csrf.exempt(api)  # the API authenticates with bearer tokens, never cookies
+
+    from web.ui import admin, auth, inbox, oidc, tasks  # noqa: F401  (registers the routes)
+    from web.ui.headers import csp_nonce, security_headers
+    from web.ui.session import load_signed_in_user, page_context
+
+    app.before_request(load_signed_in_user)
+    app.context_processor(page_context)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.after_request(security_headers)
+    oidc.init_oidc(app)
+    app.register_blueprint(ui)
+    from web.ui import cli  # noqa: F401  (adds ``users password`` to the ``users`` group)

@@ -1,0 +1,90 @@
+"""Signing in and out with a local account, and the session time-out's status and keep-alive."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from web.extensions import db
+from web.extensions import session as db_session
+from web.ui import ui
+from web.ui.oidc import oidc_enabled
+from web.ui.passwords import check_sign_in, login_state
+from web.ui.session import current_actor, expires_at, landing_url, safe_next, signed_in, start_session
+from web.ui.timefmt import london
+from web.wiring import get_engine
+
+
+@ui.get("/")
+def home() -> ResponseReturnValue:
+    if g.get("user") is None:
+        return redirect(url_for("ui.sign_in"))
+    return redirect(landing_url(current_actor()))
+
+
+def _sign_in_page(errors: list[dict[str, str]], username: str = "", status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "ui/sign_in.html", errors=errors, username=username, next=safe_next(request.args.get("next")),
+        timed_out=request.args.get("timeout") == "1", oidc=oidc_enabled(),
+    ), status
+
+
+@ui.get("/sign-in")
+def sign_in() -> ResponseReturnValue:
+    if g.get("user") is not None:
+        return redirect(safe_next(request.args.get("next")) or landing_url(current_actor()))
+    return _sign_in_page([])
+
+
+@ui.post("/sign-in")
+def sign_in_post() -> ResponseReturnValue:
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    errors = []
+    if not username:
+        errors.append({"text": "Enter your username", "href": "#username"})
+    if not password:
+        errors.append({"text": "Enter your password", "href": "#password"})
+    if errors:
+        return _sign_in_page(errors, username, 400)
+    config = current_app.config
+    result = check_sign_in(db_session(), username, password, now=get_engine().clock.now(),
+                           attempts=int(config["LOCKOUT_ATTEMPTS"]), lock_minutes=int(config["LOCKOUT_MINUTES"]))
+    db.session.commit()  # the failure count is kept whatever the outcome
+    if result.user is None:
+        if result.locked_until is not None:
+            message = ("There have been too many attempts to sign in to this account. "
+                       f"Try again after {london(result.locked_until)}")
+        else:
+            message = "Enter a correct username and password"
+        return _sign_in_page([{"text": message, "href": "#username"}], username, 401)
+    start_session(result.user)
+    return redirect(safe_next(request.args.get("next")) or url_for("ui.home"))
+
+
+@ui.post("/sign-out")
+def sign_out() -> ResponseReturnValue:
+    from flask import session
+
+    user = g.get("user")
+    if user is not None:  # ends this person's sessions everywhere, copies of this cookie included
+        login_state(db_session(), user).sessions_valid_after = get_engine().clock.now()
+        db.session.commit()
+    session.clear()
+    flash("You have signed out")
+    return redirect(url_for("ui.sign_in"))
+
+
+@ui.get("/session")
+@signed_in
+def session_status() -> ResponseReturnValue:
+    """When this session ends (the time-out warning reads it; it does not count as activity)."""
+    ends = expires_at()
+    return {"expires_at": ends.isoformat() if ends else None}
+
+
+@ui.post("/session/keep-alive")
+@signed_in
+def keep_alive() -> ResponseReturnValue:
+    """The warning's "stay signed in" button: any signed-in request renews the session."""
+    return redirect(safe_next(request.form.get("next")) or url_for("ui.home"))

@@ -1,0 +1,83 @@
+"""The case beside a task's form: family summary, household, indicators by headline issue, the plan.
+
+Read from the task's own workflow data (what the task sees), so it shows exactly what the person
+doing the task is entitled to see, and nothing about other families.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from forms.choices import DISTRICTS, INDICATORS, ROLES
+
+# The FOP's six headline issues and their indicator numbers (DOMAIN.md).
+HEADLINES: tuple[tuple[str, range], ...] = (
+    ("Crime and anti-social behaviour", range(1, 7)),
+    ("Education", range(7, 11)),
+    ("Children who need help", range(11, 16)),
+    ("Worklessness, NEET and financial exclusion", range(16, 20)),
+    ("Domestic violence and abuse", range(20, 23)),
+    ("Health", range(23, 30)),
+)
+_INDICATOR = {number: label for number, label in INDICATORS}
+_DISTRICT = dict(DISTRICTS)
+_ROLE = dict(ROLES)
+
+
+@dataclass
+class CaseContext:
+    family_ref: str | None = None
+    district: str | None = None
+    household: list[dict[str, str]] = field(default_factory=list)
+    issues: list[tuple[str, list[str]]] = field(default_factory=list)
+    plan: list[dict[str, str]] = field(default_factory=list)
+
+
+def district_label(value: Any) -> str:
+    return _DISTRICT.get(str(value), str(value)) if value else ""
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _rows(value: Any) -> list[Mapping[str, Any]]:
+    return [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
+
+
+def build(data: Mapping[str, Any], fields: Mapping[str, Any]) -> CaseContext:
+    referral = _mapping(data.get("referral"))
+    names: dict[str, str] = {}
+    context = CaseContext(family_ref=fields.get("family_ref") or data.get("family_ref"),
+                          district=district_label(fields.get("district") or referral.get("district")))
+    for person in _rows(referral.get("household")):
+        name = " ".join(str(person.get(k, "")) for k in ("given_name", "family_name")).strip()
+        names[str(person.get("person_id"))] = name
+        context.household.append({"name": name, "date_of_birth": str(person.get("date_of_birth", "")),
+                                  "role": _ROLE.get(str(person.get("role")), ""),
+                                  "relationship": str(person.get("relationship", ""))})
+    found: dict[int, list[str]] = {}
+    for form_key in ("triage", "assessment"):
+        for row in _rows(_mapping(data.get(form_key)).get("indicators")):
+            number = row.get("indicator")
+            if isinstance(number, int):
+                who = names.get(str(row.get("person_id")), "")
+                label = str(_INDICATOR.get(number, number))
+                found.setdefault(number, []).append(f"{label} ({who})" if who else label)
+    for headline, numbers in HEADLINES:
+        listed = [text for number in numbers for text in found.get(number, [])]
+        if listed:
+            context.issues.append((headline, listed))
+    for row in _rows(_mapping(data.get("action_plan") or data.get("pft_plan")).get("targets")):
+        context.plan.append({"target": str(row.get("target", "")), "by_date": str(row.get("by_date", "")),
+                             "person": names.get(str(row.get("person_id")), "")})
+    return context
+
+
+def household_choices(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The ``household`` choices of a form: the referral's people, by person_id."""
+    people = _rows(_mapping(data.get("referral")).get("household"))
+    return [(str(p.get("person_id")), " ".join(str(p.get(k, "")) for k in ("given_name", "family_name")).strip())
+            for p in people if p.get("person_id")]

@@ -1,0 +1,152 @@
+"""The task inbox: tabs with counts, filters, sort, cursor pages, claim/release, bulk claim and reassign.
+
+Every read goes through engine.queries (indexed, keyset-paginated, access rules in SQL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from engine import queries
+from engine.access import TEAM_MANAGER, Actor, may_do
+from engine.assignment import reassign
+from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
+from engine.models import Group, TeamMember, User
+from forms.choices import DISTRICTS
+from web.api.access_log import logs_access
+from web.extensions import db
+from web.extensions import session as db_session
+from web.ui import ui
+from web.ui.case_context import district_label
+from web.ui.session import current_actor, signed_in
+from web.ui.task_types import task_types
+from web.wiring import get_engine
+
+PAGE_SIZE = 25
+COUNT_CAP = 1000
+TABS = {"mine": "My tasks", "available": "Tasks I can pick up", "overdue": "Overdue", "team": "My team's tasks"}
+FILTER_KEYS = ("group", "district", "type", "due", "sort")
+
+
+def _is_manager(actor: Actor) -> bool:
+    return TEAM_MANAGER in actor.groups and bool(actor.teams)
+
+
+def _filter(actor: Actor, tab: str, args: dict[str, str]) -> queries.TaskFilter:
+    base = queries.TaskFilter(
+        group=args.get("group") or None, bpmn_id=args.get("type") or None,
+        fields={"district": args["district"]} if args.get("district") else {},
+        overdue={"overdue": True, "not_overdue": False}.get(args.get("due", "")),
+        oldest_first=args.get("sort") == "oldest", limit=PAGE_SIZE,
+    )
+    if tab == "mine":
+        return replace(base, assignee=actor.username)
+    if tab == "available":
+        return replace(base, claimable=True)
+    if tab == "team":
+        return replace(base, team=args.get("team") or sorted(actor.teams)[0])
+    return replace(base, overdue=True)
+
+
+def options(items: list[tuple[str, str]] | tuple[tuple[str, str], ...], current: str | None,
+            blank: str) -> list[dict[str, object]]:
+    """govukSelect items with a blank first choice."""
+    return [{"value": "", "text": blank, "selected": not current},
+            *({"value": value, "text": text, "selected": value == current} for value, text in items)]
+
+
+def _team_members(actor: Actor) -> list[tuple[str, str]]:
+    rows = db.session.execute(
+        select(User.username, User.display_name).join(TeamMember, TeamMember.user_id == User.id)
+        .where(TeamMember.team_id.in_(sorted(actor.teams)), User.active.is_(True))
+        .distinct().order_by(User.display_name).limit(500)).all()
+    return [(username, name) for username, name in rows]
+
+
+@ui.get("/inbox")
+@signed_in
+@logs_access("task_list")
+def inbox() -> ResponseReturnValue:
+    actor = current_actor()
+    tabs = [t for t in TABS if t != "team" or _is_manager(actor)]
+    tab = request.args.get("tab", "mine")
+    if tab not in tabs:
+        tab = "mine"
+    args = {k: request.args.get(k, "") for k in (*FILTER_KEYS, "team")}
+    now = get_engine().clock.now()
+    counts = {t: queries.count_tasks(db_session(), actor, replace(_filter(actor, t, args), limit=1), now,
+                                     cap=COUNT_CAP) for t in tabs}
+    cursor = request.args.get("cursor") or None
+    page = queries.list_tasks(db_session(), actor, replace(_filter(actor, tab, args), cursor=cursor), now)
+    filters: dict[str, Any] = {k: v for k, v in args.items() if v}
+    groups = db.session.execute(select(Group.id, Group.label).where(Group.id.in_(sorted(actor.groups)))
+                                .order_by(Group.label)).all() if not actor.is_admin else \
+        db.session.execute(select(Group.id, Group.label).order_by(Group.label)).all()
+    return render_template(
+        "ui/inbox.html", title=TABS[tab], tab=tab, tabs=[(t, TABS[t], counts[t]) for t in tabs],
+        cap=COUNT_CAP, page=page, now=now, actor=actor, filters=filters,
+        tab_url=lambda t: url_for("ui.inbox", tab=t, **filters),
+        next_url=url_for("ui.inbox", tab=tab, cursor=page.next, **filters) if page.next else None,
+        first_url=url_for("ui.inbox", tab=tab, **filters) if cursor else None,
+        groups=groups, districts=DISTRICTS, types=task_types(db_session()), district_label=district_label,
+        manager=_is_manager(actor), members=_team_members(actor) if _is_manager(actor) else [],
+        may_do=lambda task: may_do(actor, task), teams=sorted(actor.teams), options=options,
+        team_options=[(team, team) for team in sorted(actor.teams)],
+    )
+
+
+def _act(label: str, action: str, task_id: str, actor: Actor, to: str | None = None) -> bool:
+    engine = get_engine()
+    try:
+        if action == "claim":
+            engine.claim(task_id, actor)
+        elif action == "unclaim":
+            engine.unclaim(task_id, actor)
+        else:
+            reassign(engine, task_id, to or "", actor)
+        return True
+    except (Conflict, Forbidden, Invalid, NotFound) as error:
+        flash(f"{label}: {error.message}")
+        return False
+    except EngineError:
+        raise
+
+
+@ui.post("/inbox")
+@signed_in
+@logs_access("task_list")
+def inbox_post() -> ResponseReturnValue:
+    actor = current_actor()
+    action = request.form.get("action", "")
+    selected = request.form.getlist("task")
+    back = request.form.get("return_to", "")
+    back_url = url_for("ui.inbox") + ("?" + urlencode(_safe_query(back)) if back else "")
+    if action.startswith(("claim:", "unclaim:")):
+        verb, _, task_id = action.partition(":")
+        if _act("Could not update the task", verb, task_id, actor):
+            flash("Task claimed: it is now in your tasks" if verb == "claim" else "Task released")
+    elif action in ("bulk-claim", "assign"):
+        if not selected:
+            flash("Select one or more tasks first")
+            return redirect(back_url)
+        to = request.form.get("assignee") or None
+        if action == "assign" and not to:
+            flash("Select who to assign the tasks to")
+            return redirect(back_url)
+        done = sum(_act("Could not update a task", "claim" if action == "bulk-claim" else "assign", task_id,
+                        actor, to) for task_id in selected[:queries.MAX_PAGE])
+        outcome = "claimed" if action == "bulk-claim" else f"assigned to {to}"
+        flash(f"{done} task{'s' if done != 1 else ''} {outcome}")
+    return redirect(back_url)
+
+
+def _safe_query(query: str) -> dict[str, str]:
+    from urllib.parse import parse_qsl
+
+    return {k: v for k, v in parse_qsl(query) if k in (*FILTER_KEYS, "tab", "team", "cursor")}

@@ -1,0 +1,124 @@
+"""A task's page: the case beside the form; drafts on every submit; completing shows the next task."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from engine import queries
+from engine.access import Actor, may_do, may_see
+from engine.assignment import may_reassign
+from engine.errors import Invalid
+from engine.identity import actor_for
+from engine.models import GroupMember, HumanTask, TaskStatus, Team, User
+from web.api.access_log import logs_access
+from web.extensions import db
+from web.extensions import session as db_session
+from web.ui import drafts, ui
+from web.ui.case_context import build, household_choices
+from web.ui.forms_controls import build_controls, summary
+from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
+from web.ui.session import current_actor, sign_in_url, signed_in
+from web.wiring import get_engine
+
+MAX_CHOICES = 500
+
+
+def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    case_managers = db.session.execute(
+        select(User.username, User.display_name).join(GroupMember, GroupMember.user_id == User.id)
+        .where(GroupMember.group_id == "case_manager", User.active.is_(True)).order_by(User.display_name)
+        .limit(MAX_CHOICES)).all()
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name).limit(MAX_CHOICES)).all()
+    return {"household": household_choices(data),
+            "case_managers": [(u, n) for u, n in case_managers], "teams": [(t, n) for t, n in teams]}
+
+
+def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, status: int = 200,
+          saved_at: Any = None) -> ResponseReturnValue:
+    engine = get_engine()
+    actor = current_actor()
+    data = engine.task_data(task)
+    specs = engine.forms.fields(task.form_key) if task.form_key else []  # type: ignore[attr-defined]
+    errors = error_ids(messages) if messages else {}
+    controls = build_controls(specs, answers, errors, _choices(data))
+    title = engine.forms.title(task.form_key) if task.form_key else task.name  # type: ignore[attr-defined]
+    return render_template(
+        "ui/task.html", task=task, title=task.name, form_title=title, controls=controls,
+        errors=summary(controls, errors) if messages else [], case=build(data, task.fields or {}),
+        may_do=task.state == TaskStatus.OPEN and may_do(actor, task)
+        and task.assignee in (None, actor.username), saved_at=saved_at,
+        may_reassign=may_reassign(actor, task), now=engine.clock.now(),
+    ), status
+
+
+@ui.get("/tasks/<task_id>")
+@signed_in
+@logs_access("task", "task_id")
+def task(task_id: str) -> ResponseReturnValue:
+    row = queries.get_task(db_session(), current_actor(), task_id)
+    answers, saved_at = drafts.load(db_session(), g.user.id, task_id)
+    return _page(row, answers, saved_at=saved_at)
+
+
+def _keep_expired_answers(task_id: str) -> ResponseReturnValue:
+    """An expired session's post is never acted on; its answers become that person's draft."""
+    user = db.session.get(User, g.expired_user_id)
+    row = db.session.get(HumanTask, task_id)
+    if user is not None and row is not None and may_see(actor_for(db_session(), user), row):
+        answers = drafts.posted_answers(request.form.to_dict(flat=False))
+        drafts.save(db_session(), user.id, task_id, answers, get_engine().clock.now())
+    return redirect(sign_in_url(url_for("ui.task", task_id=task_id), timeout="1"))
+
+
+@ui.post("/tasks/<task_id>")
+@logs_access("task", "task_id")
+def task_post(task_id: str) -> ResponseReturnValue:
+    if g.get("user") is None:
+        if g.get("expired_user_id"):
+            return _keep_expired_answers(task_id)
+        return redirect(sign_in_url(url_for("ui.task", task_id=task_id)))
+    actor = current_actor()
+    engine = get_engine()
+    row = queries.get_task(db_session(), actor, task_id)
+    specs = engine.forms.fields(row.form_key) if row.form_key else []  # type: ignore[attr-defined]
+    answers = drafts.posted_answers(request.form.to_dict(flat=False))
+    action = request.form.get("action", "continue")
+    now = engine.clock.now()
+    if action.startswith("add:"):
+        answers = add_row(answers, action[4:])
+    elif action.startswith("remove:"):
+        name, _, index = action[7:].rpartition(":")
+        answers = remove_row(answers, name, int(index) if index.isdigit() else 0)
+    else:
+        answers = normalise(specs, answers)
+    drafts.save(db_session(), g.user.id, task_id, answers, now)  # before anything else: nothing is lost
+    if action.startswith(("add:", "remove:")):
+        return redirect(url_for("ui.task", task_id=task_id) + f"#{action.split(':')[1]}")
+    if action == "save":
+        flash("Your answers have been saved. You can come back to this task from your tasks.")
+        return redirect(url_for("ui.inbox"))
+    instance_id = row.instance_id
+    try:
+        engine.complete(task_id, collect(specs, answers), actor)
+    except Invalid as error:
+        row = queries.get_task(db_session(), actor, task_id)
+        return _page(row, answers, error.details or {"_schema": [error.message]}, 400)
+    drafts.discard(db_session(), g.user.id, task_id)
+    flash(f"Task completed: {row.name}")
+    return redirect(_next_task_url(actor, instance_id))
+
+
+def _next_task_url(actor: Actor, instance_id: int) -> str:
+    """The same family's next task for this person first, then their oldest own task, else the inbox."""
+    now = get_engine().clock.now()
+    for query in (queries.TaskFilter(instance_id=instance_id, assignee=actor.username, limit=1),
+                  queries.TaskFilter(instance_id=instance_id, claimable=True, limit=1),
+                  queries.TaskFilter(assignee=actor.username, oldest_first=True, limit=1)):
+        page = queries.list_tasks(db_session(), actor, query, now)
+        if page.items:
+            return url_for("ui.task", task_id=page.items[0].id)
+    return url_for("ui.inbox")
