@@ -107,7 +107,7 @@ def _open(instance_id: int) -> HumanTask:
 CANNED = {
     "register_referral": lambda p: {"referral": {**p["referral"], "referral_ref": "R-1", "household": [
         {**m, "person_id": f"P-{i}"} for i, m in enumerate(p["referral"]["household"])]},
-        "family_ref": "F-1", "possible_matches": []},
+        "family_ref": "F-1", "possible_matches": [], "triage_working_days": 1},
     "record_triage": lambda p: {"ok": True, "family_ref": "F-1", "matched": False, "eligible": True,
                                 "headline_issues": [2, 5], "team": TEAM, "route": "case_management"},
     "next_review": lambda p: {"due_at": "2099-01-01T17:00:00+00:00", "months": 3},
