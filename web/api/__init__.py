@@ -13,8 +13,8 @@ from web.api.errors import ApiError
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def json_body(schema: Schema) -> dict[str, Any]:
-    """The request's JSON object loaded by ``schema``: 400 when it is not JSON, 422 when it is invalid."""
+def json_object() -> dict[str, Any]:
+    """The request's body as a JSON object: 400 when it is not JSON or not an object."""
     if not request.is_json:
         raise ApiError(400, "malformed_request", "send a JSON body with Content-Type: application/json")
     try:
@@ -23,6 +23,12 @@ def json_body(schema: Schema) -> dict[str, Any]:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {error}") from error
     if not isinstance(payload, dict):
         raise ApiError(400, "malformed_json", "the body must be a JSON object")
+    return payload
+
+
+def json_body(schema: Schema) -> dict[str, Any]:
+    """The request's JSON object loaded by ``schema``: 400 when it is not JSON, 422 when it is invalid."""
+    payload = json_object()
     try:
         loaded: dict[str, Any] = schema.load(payload)
     except ValidationError as error:

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.access import Actor
 from engine.models import InstanceStatus
-from web.api import api
+from web.api import api, json_object
 from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.extensions import session
@@ -29,18 +29,6 @@ from workflows.models import Family, IdempotentRequest, Person, Referral
 
 SUBMITTERS = frozenset({"referrer", "early_help_unit", "admin"})
 PROCESS = "family_referral"
-
-
-def _payload() -> dict[str, Any]:
-    if not request.is_json:
-        raise ApiError(400, "malformed_request", "send a JSON body with Content-Type: application/json")
-    try:
-        payload = json.loads(request.get_data(as_text=True))
-    except ValueError as error:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {error}") from error
-    if not isinstance(payload, dict):
-        raise ApiError(400, "malformed_json", "the body must be a JSON object")
-    return payload
 
 
 def _claim_key(actor: Actor, key: str, digest: str) -> IdempotentRequest | dict[str, Any]:
@@ -73,7 +61,7 @@ def submit_referral() -> ResponseReturnValue:
     actor = current_actor()
     if not SUBMITTERS & actor.groups:
         raise ApiError(403, "forbidden", "you may not submit referrals")
-    payload = _payload()
+    payload = json_object()
     engine = get_engine()
     try:
         referral = engine.forms.validate("referral", payload, {})
