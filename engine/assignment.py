@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from engine.access import TEAM_MANAGER, Actor, may_do, may_see
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.access import TEAM_MANAGER, Actor, may_do
+from engine.errors import Conflict, Forbidden, Invalid
 from engine.identity import actor_for
-from engine.models import HumanTask, Instance, TaskStatus, User
-from engine.steps import StepContext
+from engine.models import HumanTask, TaskStatus, User
+from engine.task_actions import move_assignee, visible_task
 
 if TYPE_CHECKING:
     from engine.runtime import Engine
@@ -29,9 +29,7 @@ def may_reassign(actor: Actor, task: HumanTask) -> bool:
 def reassign(engine: Engine, task_id: str, to_username: str, actor: Actor) -> HumanTask:
     session = engine.session()
     try:
-        row = session.get(HumanTask, task_id)
-        if row is None or not may_see(actor, row):
-            raise NotFound(f"task {task_id} not found", task_id=task_id)
+        row = visible_task(session, task_id, actor)
         if row.state != TaskStatus.OPEN:
             raise Conflict(f"the task is already {row.state}", task_id=task_id, code="task_not_open")
         if not may_reassign(actor, row):
@@ -43,21 +41,10 @@ def reassign(engine: Engine, task_id: str, to_username: str, actor: Actor) -> Hu
         previous = row.assignee
         # Conditional on the assignee we read: two managers reassigning at once, exactly one wins.
         condition = HumanTask.assignee.is_(None) if previous is None else HumanTask.assignee == previous
-        result = session.execute(
-            update(HumanTask)
-            .where(HumanTask.id == task_id, HumanTask.state == TaskStatus.OPEN, condition)
-            .values(assignee=to_username)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("the task changed hands meanwhile; try again", task_id=task_id, code="lost_race")
-        instance = session.get(Instance, row.instance_id)
-        assert instance is not None
-        ctx = StepContext(session, instance, actor, engine.clock.now(), engine.projectors)
-        ctx.record("task_reassigned", task_id=task_id, bpmn_id=row.bpmn_id,
-                   data={"from": previous, "assignee": to_username})
-        session.commit()
-        session.refresh(row)
-        return row
+        return move_assignee(session, row, condition, to_username, actor=actor, now=engine.clock.now(),
+                             projectors=engine.projectors, kind="task_reassigned",
+                             data={"from": previous, "assignee": to_username},
+                             lost=("the task changed hands meanwhile; try again", "lost_race"))
     except BaseException:
         session.rollback()
         raise

@@ -98,20 +98,29 @@ def set_assignee(session: Session, task_id: str, actor: Actor, *, claim: bool, n
                 raise Forbidden("only the assignee or their team manager may release this task", task_id=task_id)
             condition = HumanTask.assignee == row.assignee
             new_assignee = None
-        result = session.execute(
-            update(HumanTask).where(HumanTask.id == task_id, HumanTask.state == TaskStatus.OPEN, condition)
-            .values(assignee=new_assignee)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise Conflict("the task was claimed by someone else", task_id=task_id, code="claimed_by_another")
-        instance = session.get(Instance, row.instance_id)
-        assert instance is not None
-        StepContext(session, instance, actor, now, projectors).record(
-            "task_claimed" if claim else "task_unclaimed", task_id=task_id, bpmn_id=row.bpmn_id,
-            data={"assignee": new_assignee})
-        session.commit()
-        session.refresh(row)
-        return row
+        return move_assignee(session, row, condition, new_assignee, actor=actor, now=now, projectors=projectors,
+                             kind="task_claimed" if claim else "task_unclaimed", data={"assignee": new_assignee},
+                             lost=("the task was claimed by someone else", "claimed_by_another"))
     except BaseException:
         session.rollback()
         raise
+
+
+def move_assignee(session: Session, row: HumanTask, condition: ColumnElement[bool], assignee: str | None, *,
+                  actor: Actor, now: datetime, projectors: Sequence[Projector], kind: str, data: dict[str, Any],
+                  lost: tuple[str, str]) -> HumanTask:
+    """Set the assignee only if ``condition`` still holds (of two at once, exactly one wins), record the
+    event and commit; ``lost`` is the (message, code) of the 409 for the one that loses."""
+    result = session.execute(
+        update(HumanTask).where(HumanTask.id == row.id, HumanTask.state == TaskStatus.OPEN, condition)
+        .values(assignee=assignee)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(lost[0], task_id=row.id, code=lost[1])
+    instance = session.get(Instance, row.instance_id)
+    assert instance is not None
+    StepContext(session, instance, actor, now, projectors).record(kind, task_id=row.id, bpmn_id=row.bpmn_id,
+                                                                   data=data)
+    session.commit()
+    session.refresh(row)
+    return row
