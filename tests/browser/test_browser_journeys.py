@@ -82,6 +82,21 @@ def test_complete_a_task_after_a_validation_error(page: Any, people: None, audit
     assert task_row(task_id).state == "completed"
 
 
+def test_enter_in_a_field_completes_the_task_rather_than_pressing_remove(page: Any, people: None,
+                                                                          audit: Accessibility) -> None:
+    task_id = open_task(start())
+    sign_in(page, audit, "cm1")
+    page.goto(f"/tasks/{task_id}")
+    fill_summary(page)
+    page.get_by_role("button", name="Add another outcomes item").click()
+    page.wait_for_selector("#outcomes-1-evidence")
+    audit(page)
+    page.press("#closed_on-year", "Enter")  # without the default button, Enter would press a Remove
+    page.wait_for_url("**/inbox")
+    assert "Task completed: Write the closure summary" in page.inner_text("main")
+    assert task_row(task_id).state == "completed"
+
+
 def test_answers_come_back_after_the_session_expires(page: Any, people: None, audit: Accessibility) -> None:
     task_id = open_task(start())
     sign_in(page, audit, "cm1")
