@@ -157,3 +157,21 @@ def test_narrow_screens_keep_the_inbox_usable(page: Any, people: None, audit: Ac
     page.goto("/inbox?tab=team")
     audit(page)
     assert page.get_by_role("button", name="Assign selected tasks").is_visible()
+
+
+def test_the_time_out_warning_appears_before_the_session_ends(page: Any, people: None,
+                                                              audit: Accessibility) -> None:
+    page.clock.install()  # the browser's timers run on Playwright's clock: minutes pass in no time
+    sign_in(page, audit, "cm1")
+    page.wait_for_url("**/inbox")
+    warning = page.locator("#session-warning")
+    assert warning.is_hidden()
+    page.clock.run_for("24:00")  # 30-minute time-out, warning 5 minutes before: not yet
+    assert warning.is_hidden()
+    page.clock.run_for("01:30")
+    warning.wait_for(state="visible")
+    assert "You will be signed out soon" in warning.inner_text()
+    audit(page)
+    page.get_by_role("button", name="stay signed in").click()
+    page.wait_for_url("**/inbox")
+    assert page.locator("#session-warning").is_hidden()
