@@ -1,8 +1,10 @@
 """Who may see and do what, for the engine's own resources (tasks, instances, definitions).
 
 Lanes name groups; a task's ``team`` and ``assignee`` (from data paths) narrow it further. A task is
-visible to the people who may do it, to its assignee, and to the managers of its team. An instance is
-visible to those who work on it. Anything else is reported as not found, so nothing leaks.
+visible to its assignee, to the managers of its team, and, while nobody has it, to the people who may
+do it: once it is someone's (claimed, allocated by a data path, or completed), the rest of the lane no
+longer sees it, so a case allocated to one worker is not open to the whole team. An instance is visible
+to those who work on it. Anything else is reported as not found, so nothing leaks.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def may_do(actor: Actor, task: HumanTask) -> bool:
 
 
 def may_see(actor: Actor, task: HumanTask) -> bool:
-    if actor.is_admin or may_do(actor, task) or task.assignee == actor.username:
+    if actor.is_admin or task.assignee == actor.username or (task.assignee is None and may_do(actor, task)):
         return True
     return TEAM_MANAGER in actor.groups and task.team_id is not None and task.team_id in actor.teams
 
@@ -60,6 +62,7 @@ def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     if actor.groups:
         conditions.append(
             and_(
+                HumanTask.assignee.is_(None),
                 HumanTask.group_id.in_(sorted(actor.groups)),
                 or_(HumanTask.team_id.is_(None), HumanTask.team_id.in_(sorted(actor.teams)))
                 if actor.teams

@@ -50,6 +50,10 @@ def create_user(
     teams: Iterable[str] = (),
 ) -> User:
     """Create a user in the given groups (creating groups and teams that do not exist yet)."""
+    if username.startswith("(") or not username.strip():
+        # Names in brackets are pseudo-actors, such as a signed-out member of the public who refers a
+        # family: an account with that name would read their submissions.
+        raise ValueError(f"'{username}' cannot be a username")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ValueError(f"user '{username}' already exists")
     user = User(username=username, display_name=display_name or username, created_at=now, active=True)

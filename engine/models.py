@@ -159,6 +159,8 @@ class HumanTask(Base):
         Index("ix_human_task_team_inbox", "team_id", "state", "created_at", "id"),
         Index("ix_human_task_state_due", "state", "due_at"),
         Index("ix_human_task_instance", "instance_id", "state"),
+        # Counts of one kind of task by team (the managers' dashboard: open reviews by team).
+        Index("ix_human_task_bpmn_state", "bpmn_id", "state", "team_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -232,7 +232,7 @@ class Engine:
 
     def complete(self, task_id: str, data: Mapping[str, Any], actor: Actor) -> Completion:
         session = self.session()
-        row = task_actions.visible_task(session, task_id, actor)
+        row = task_actions.actionable_task(session, task_id, actor)
         task_actions.check_may_complete(row, actor)
         instance_id = row.instance_id  # the action re-reads the row once the instance is locked
         ref = self.act(instance_id, actor, task_actions.complete_action(self.forms, task_id, data, actor))

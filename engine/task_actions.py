@@ -31,13 +31,30 @@ def visible_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
     return row
 
 
+def actionable_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
+    """A task to claim, release, complete or reassign: one the caller sees, or one of their lane and team.
+
+    A candidate who lost the task to a colleague (an inbox race, or an allocation) hears a 409 that
+    names nobody and carries no data, rather than a puzzling 404; everyone else gets the 404.
+    """
+    row = session.get(HumanTask, task_id)
+    if row is None or not (may_see(actor, row) or may_do(actor, row)):
+        raise NotFound(f"task {task_id} not found", task_id=task_id)
+    return row
+
+
+def claimed_by_another(row: HumanTask, actor: Actor) -> Conflict:
+    holder = row.assignee if may_see(actor, row) else "someone else"
+    return Conflict(f"the task is claimed by {holder}", task_id=row.id, code="claimed_by_another")
+
+
 def check_may_complete(row: HumanTask, actor: Actor) -> None:
     if row.state != TaskStatus.OPEN:
         raise Conflict(f"the task is already {row.state}", task_id=row.id, code="task_not_open")
     if not may_do(actor, row):
         raise Forbidden("you may not do this task", task_id=row.id)
     if row.assignee is not None and row.assignee != actor.username:
-        raise Conflict(f"the task is claimed by {row.assignee}", task_id=row.id, code="claimed_by_another")
+        raise claimed_by_another(row, actor)
 
 
 def validated(forms: Validator, form_key: str | None, data: Mapping[str, Any], context: Mapping[str, Any],
@@ -81,7 +98,7 @@ def set_assignee(session: Session, task_id: str, actor: Actor, *, claim: bool, n
                  projectors: Sequence[Projector]) -> HumanTask:
     """Claim for the caller, or release; a conditional update, so of two at once exactly one wins."""
     try:
-        row = visible_task(session, task_id, actor)
+        row = actionable_task(session, task_id, actor)
         if row.state != TaskStatus.OPEN:
             raise Conflict(f"the task is already {row.state}", task_id=task_id, code="task_not_open")
         condition: ColumnElement[bool]

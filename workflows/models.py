@@ -38,6 +38,8 @@ class TeamSetting(Base):
 
 class Family(Base):
     __tablename__ = "family"
+    # The dashboard counts families by stage and district: one index-only scan, no table read.
+    __table_args__ = (Index("ix_family_stage", "status", "route", "district"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     ref: Mapped[str | None] = mapped_column(String(20), unique=True)

@@ -123,7 +123,10 @@ def test_refusals_carry_exact_status_and_code_and_change_nothing(review: Api) ->
     task_id = open_task(review, instance_id)["id"]
     before = business_rows()
     cases = [
+        # a colleague in the lane, who may not see a task that is someone else's, hears only that
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="cm2", json={"data": {}}), 409, "claimed_by_another"),
+        (review.get(f"/api/v1/tasks/{task_id}", as_="cm2"), 404, "not_found"),
+        (review.get(f"/api/v1/instances/{instance_id}", as_="cm2"), 404, "not_found"),
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="cm3", json={"data": {}}), 404, "not_found"),
         (review.post(f"/api/v1/tasks/{task_id}/complete", as_="ehu", json={"data": {}}), 404, "not_found"),
         # the team manager sees the team's task but is not in its lane's group

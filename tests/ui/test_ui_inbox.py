@@ -122,6 +122,9 @@ def test_pages_carry_security_headers_and_no_store(client: FlaskClient, people: 
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # Every page, 404s for a family included; only the public assets may be cached.
+    assert client.get("/families/F-0000-000000").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/assets/app/app.css").headers.get("Cache-Control", "")
 
 
 def test_a_manager_of_two_teams_picks_the_team(client: FlaskClient, people: None) -> None:

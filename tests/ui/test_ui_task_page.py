@@ -7,8 +7,9 @@ import re
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from engine.access import Actor
 from engine.models import HumanTask
-from tests.ui.conftest import complete_summary, csrf, sign_in, start
+from tests.ui.conftest import FAMILY, complete_summary, csrf, sign_in, start
 from web.extensions import db
 from web.ui.models import TaskDraft
 from web.wiring import get_engine
@@ -133,3 +134,18 @@ def test_a_manager_approves_after_a_validation_error(client: FlaskClient, people
     assert good.status_code == 302 and good.headers["Location"].endswith("/inbox")
     db.session.refresh(approval)
     assert approval.state == "completed" and approval.completed_by == "tm1"
+
+
+def test_one_who_loses_a_free_task_to_a_colleague_keeps_their_answers(client: FlaskClient, people: None) -> None:
+    task = _open(start(data={**FAMILY, "allocation": {"team": "north"}}))  # the team's pool: nobody has it
+    sign_in(client, "cm2")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    get_engine().claim(task.id, Actor("cm1", frozenset({"case_manager"}), frozenset({"north"})))
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "action": "continue", **VALID})
+    assert response.status_code == 409
+    assert "the task is claimed by someone else" in response.get_data(as_text=True)  # nobody named
+    draft = db.session.scalars(select(TaskDraft).where(TaskDraft.task_id == task.id)).one()
+    assert draft.answers["summary"] == ["Done"]
+    db.session.refresh(task)
+    assert (task.state, task.assignee) == ("open", "cm1")
+    assert client.get(f"/tasks/{task.id}").status_code == 404  # cm1's now: need to know

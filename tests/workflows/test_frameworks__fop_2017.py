@@ -107,6 +107,18 @@ def test_fop_2017_framework_level_facts() -> None:
     assert fop.is_complete
 
 
+def test_fop_2017_groups_its_indicators_under_the_headline_issues_the_pages_show() -> None:
+    groups = load_framework("fop-2017").headline_groups()
+    assert [(name, numbers) for name, numbers in groups] == [
+        ("Crime and anti-social behaviour", (1, 2, 3, 4, 5, 6)),
+        ("Education", (7, 8, 9, 10)),
+        ("Children who need help", (11, 12, 13, 14, 15)),
+        ("Worklessness, NEET and financial exclusion", (16, 17, 18, 19)),
+        ("Domestic violence and abuse", (20, 21, 22)),
+        ("Health", (23, 24, 25, 26, 27, 28, 29)),
+    ]
+
+
 def test_continuous_employment_alternatives_are_found_by_key() -> None:
     indicator = load_framework("fop-2017").indicator(16)
     assert indicator.alternative("off_jsa").amount == 26

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Callable
 
 from flask import Response
 from flask.typing import ResponseReturnValue
@@ -51,30 +51,16 @@ def claim_file_rows(window: ClaimWindow) -> list[list[str]]:
     return out
 
 
-def _attachment(body: Any, mimetype: str, window: ClaimWindow, extension: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="claim-file-{window.id}.{extension}"'
-    return response
-
-
-@api.get("/claim-windows/<int:window_id>/claim-file.csv")
-@logs_access("claim_file", "window_id")
-def claim_file(window_id: int) -> ResponseReturnValue:
-    _tf_reader(current_actor())
-    window = _window(window_id)
+def claim_file_csv(window: ClaimWindow) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CLAIM_FILE_COLUMNS)
     writer.writerows(claim_file_rows(window))
-    return _attachment(out.getvalue(), "text/csv", window, "csv")
+    return out.getvalue()
 
 
-@api.get("/claim-windows/<int:window_id>/claim-file.xlsx")
-@logs_access("claim_file", "window_id")
-def claim_file_xlsx(window_id: int) -> ResponseReturnValue:
+def claim_file_xlsx_bytes(window: ClaimWindow) -> bytes:
     """The same rows as the CSV, every cell text (references and dates are never reinterpreted)."""
-    _tf_reader(current_actor())
-    window = _window(window_id)
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -84,4 +70,30 @@ def claim_file_xlsx(window_id: int) -> ResponseReturnValue:
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    return _attachment(out.getvalue(), XLSX, window, "xlsx")
+    return out.getvalue()
+
+
+FORMATS: dict[str, tuple[str, Callable[[ClaimWindow], str | bytes]]] = {
+    "csv": ("text/csv", claim_file_csv), "xlsx": (XLSX, claim_file_xlsx_bytes)}
+
+
+def claim_file_response(window: ClaimWindow, extension: str) -> Response:
+    """The download, as the API and the TF team's window page both serve it."""
+    mimetype, build = FORMATS[extension]
+    response = Response(build(window), mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="claim-file-{window.id}.{extension}"'
+    return response
+
+
+@api.get("/claim-windows/<int:window_id>/claim-file.csv")
+@logs_access("claim_file", "window_id")
+def claim_file(window_id: int) -> ResponseReturnValue:
+    _tf_reader(current_actor())
+    return claim_file_response(_window(window_id), "csv")
+
+
+@api.get("/claim-windows/<int:window_id>/claim-file.xlsx")
+@logs_access("claim_file", "window_id")
+def claim_file_xlsx(window_id: int) -> ResponseReturnValue:
+    _tf_reader(current_actor())
+    return claim_file_response(_window(window_id), "xlsx")

@@ -1,11 +1,15 @@
-"""Claim windows (pool, sample, batch) and a claim's payment or invalidation (TF team)."""
+"""Claim windows (pool, sample, batch) and a claim's payment or invalidation (TF team).
+
+The checks and the invalidation itself are shared with the TF team's pages (web/ui/tf_pages.py), so a
+claim is withdrawn the same way, by the same people, whichever door the request came through.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask.typing import ResponseReturnValue
-from marshmallow import fields, validate
+from marshmallow import fields, pre_load, validate
 from sqlalchemy import select
 
 from engine.access import Actor
@@ -19,9 +23,18 @@ from web.wiring import get_engine
 from workflows.family_view import TF_GROUPS, claim_view
 from workflows.models import Claim, ClaimWindow, Family, WindowFamily
 
+INVALIDATABLE = ("submitted", "paid")
+REASON_REQUIRED = "Enter the reason the claim is invalid"
+REASON_TOO_LONG = "The reason must be 2000 characters or fewer"
+
+
+def is_tf_reader(actor: Actor) -> bool:
+    """The TF register's readers (DESIGN.md's access matrix): the three TF groups and administrators."""
+    return actor.is_admin or bool(TF_GROUPS & actor.groups)
+
 
 def _tf_reader(actor: Actor) -> None:
-    if not (actor.is_admin or TF_GROUPS & actor.groups):
+    if not is_tf_reader(actor):
         raise ApiError(404, "not_found", "not found")
 
 
@@ -64,25 +77,42 @@ def get_claim_window(window_id: int) -> ResponseReturnValue:
 
 
 class InvalidateSchema(StrictSchema):
-    reason = fields.Str(required=True, validate=validate.Length(min=1, max=2000),
-                        error_messages={"required": "Enter the reason the claim is invalid"})
+    """The reason, trimmed; blank counts as missing, so the API and the page give the same message."""
+
+    reason = fields.Str(required=True, validate=validate.Length(max=2000, error=REASON_TOO_LONG),
+                        error_messages={"required": REASON_REQUIRED})
+
+    @pre_load
+    def _blank_is_missing(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("reason"), str):
+            reason = data["reason"].strip()
+            data = {k: v for k, v in data.items() if k != "reason"} | ({"reason": reason} if reason else {})
+        return data
 
 
-def _claim_for_tf_team(claim_id: int) -> tuple[Claim, Actor]:
-    actor = current_actor()
+def claim_for_tf_team(actor: Actor, claim_id: int) -> Claim:
+    """404 outside the TF groups or for an unknown claim; 403 for the TF groups that only audit."""
     _tf_reader(actor)
     claim = session().get(Claim, claim_id)
     if claim is None:
         raise ApiError(404, "not_found", f"claim {claim_id} not found")
     if not (actor.is_admin or "tf_team" in actor.groups):
         raise ApiError(403, "forbidden", "only the TF team records payments and invalid claims")
-    return claim, actor
+    return claim
+
+
+def invalidate_claim(claim: Claim, reason: str) -> None:
+    """Withdrawn after a spot check. The claim row stays, so the family never becomes claimable again."""
+    if claim.state not in INVALIDATABLE:
+        raise ApiError(409, "claim_state", f"a {claim.state} claim cannot be invalidated", {"state": claim.state})
+    claim.state, claim.invalidated_at, claim.invalid_reason = "invalidated", get_engine().clock.now(), reason
+    session().commit()
 
 
 @api.post("/claims/<int:claim_id>/paid")
 @logs_access("claim", "claim_id")
 def mark_paid(claim_id: int) -> ResponseReturnValue:
-    claim, _ = _claim_for_tf_team(claim_id)
+    claim = claim_for_tf_team(current_actor(), claim_id)
     if claim.state != "submitted":
         raise ApiError(409, "claim_state", f"a {claim.state} claim cannot be marked paid",
                        {"state": claim.state})
@@ -94,11 +124,7 @@ def mark_paid(claim_id: int) -> ResponseReturnValue:
 @api.post("/claims/<int:claim_id>/invalidate")
 @logs_access("claim", "claim_id")
 def invalidate(claim_id: int) -> ResponseReturnValue:
-    """Withdrawn after a spot check. The claim row stays, so the family never becomes claimable again."""
-    claim, _ = _claim_for_tf_team(claim_id)
+    claim = claim_for_tf_team(current_actor(), claim_id)
     body = json_body(InvalidateSchema())
-    if claim.state not in ("submitted", "paid"):
-        raise ApiError(409, "claim_state", f"a {claim.state} claim cannot be invalidated", {"state": claim.state})
-    claim.state, claim.invalidated_at, claim.invalid_reason = "invalidated", get_engine().clock.now(), body["reason"]
-    session().commit()
+    invalidate_claim(claim, body["reason"])
     return claim_view(session(), claim)

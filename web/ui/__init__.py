@@ -28,6 +28,7 @@ ASSET_DIRS = {
     "app": [Path(__file__).resolve().parent / "static"],
     "fonts": [GOVUK / "assets" / "fonts"],
     "images": [GOVUK / "assets" / "images", MOJ / "assets" / "images"],
+    "bpmn": [ROOT / "node_modules" / "bpmn-js" / "dist"],  # the case page's diagram viewer and its CSS
 }
 ASSET_SUFFIXES = {".css", ".js", ".woff", ".woff2", ".svg", ".png", ".ico", ".json", ".map"}
 
@@ -43,7 +44,10 @@ def _settings(app: Flask) -> None:
                                            else secure.strip().lower() in {"1", "true", "yes", "on"})
     app.config.setdefault("SESSION_IDLE_MINUTES", 30)
     app.config.setdefault("SESSION_WARNING_MINUTES", 5)
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=12)  # an absolute cap besides the idle time-out
+    app.config.setdefault("SESSION_MAX_HOURS", 12)  # an absolute cap besides the idle time-out
+    # The cookie outlives the session it carries: a form posted after the cap still brings its user id
+    # and CSRF token, so its answers are kept as that person's draft instead of failing CSRF and lost.
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=2 * float(app.config["SESSION_MAX_HOURS"]))
     app.config.setdefault("LOCKOUT_ATTEMPTS", 5)
     app.config.setdefault("LOCKOUT_MINUTES", 15)
     # The CSRF token lives as long as the session: a long form must not fail on a token time limit.
@@ -82,13 +86,26 @@ def init_ui(app: Flask) -> None:
 
     csrf.exempt(api)  # the API authenticates with bearer tokens, never cookies
 
-    from web.ui import admin, auth, inbox, oidc, tasks  # noqa: F401  (registers the routes)
+    from web.ui import (  # noqa: F401  (registers the routes)
+        admin,
+        auth,
+        case,
+        dashboard,
+        inbox,
+        oidc,
+        privacy,
+        referral,
+        tasks,
+        tf_pages,
+    )
     from web.ui.headers import csp_nonce, security_headers
+    from web.ui.navigation import navigation
     from web.ui.session import load_signed_in_user, page_context
 
     app.before_request(load_signed_in_user)
     app.context_processor(page_context)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.jinja_env.globals["navigation"] = navigation
     app.after_request(security_headers)
     oidc.init_oidc(app)
     app.register_blueprint(ui)

@@ -11,16 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.choices import DISTRICTS, INDICATORS, ROLES
+from workflows.frameworks.loader import load_framework
 
-# The FOP's six headline issues and their indicator numbers (DOMAIN.md).
-HEADLINES: tuple[tuple[str, range], ...] = (
-    ("Crime and anti-social behaviour", range(1, 7)),
-    ("Education", range(7, 11)),
-    ("Children who need help", range(11, 16)),
-    ("Worklessness, NEET and financial exclusion", range(16, 20)),
-    ("Domestic violence and abuse", range(20, 23)),
-    ("Health", range(23, 30)),
-)
+FOP = "fop-2017"  # the indicators the forms offer (forms.choices.INDICATORS) are the FOP's
+
 _INDICATOR = {number: label for number, label in INDICATORS}
 _DISTRICT = dict(DISTRICTS)
 _ROLE = dict(ROLES)
@@ -66,7 +60,7 @@ def build(data: Mapping[str, Any], fields: Mapping[str, Any]) -> CaseContext:
                 who = names.get(str(row.get("person_id")), "")
                 label = str(_INDICATOR.get(number, number))
                 found.setdefault(number, []).append(f"{label} ({who})" if who else label)
-    for headline, numbers in HEADLINES:
+    for headline, numbers in load_framework(FOP).headline_groups():
         listed = [text for number in numbers for text in found.get(number, [])]
         if listed:
             context.issues.append((headline, listed))

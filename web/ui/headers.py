@@ -28,6 +28,6 @@ def security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path.startswith(("/tasks/", "/inbox", "/admin/")):
+    if not request.path.startswith("/assets/"):
         response.headers.setdefault("Cache-Control", "no-store")  # case data never sits in a shared cache
     return response

@@ -45,3 +45,24 @@ class GroupMapping(Base):
 
     claim_value: Mapped[str] = mapped_column(String(255), primary_key=True)
     group_id: Mapped[str] = mapped_column(ForeignKey("user_group.id"), primary_key=True)
+
+
+class ReferralDraft(Base):
+    """A referral form in progress, server-side so a big household never overflows the session cookie.
+
+    The session holds a random token; only its SHA-256 is stored, so reading this table does not let
+    anyone take over someone's answers. ``user_id`` is empty for the public. A submitted draft is deleted
+    (a resubmitted page finds its referral by the submission key instead); abandoned drafts expire
+    (``updated_at`` is indexed for that sweep).
+    """
+
+    __tablename__ = "web_referral_draft"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The one-time submission key, issued with the check-answers page; any change of answers clears it.
+    submit_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -26,6 +26,7 @@ from web.wiring import get_engine
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 EPOCH = "1970-01-01T00:00:00+00:00"
+REFERRER = "referrer"
 
 
 def _now() -> datetime:
@@ -58,7 +59,7 @@ def load_signed_in_user() -> None:
     if user is None or not user.active or revoked:
         session.clear()
         return
-    if now - seen > _idle() or now - signed_in_at > current_app.config["PERMANENT_SESSION_LIFETIME"]:
+    if now - seen > _idle() or now - signed_in_at > timedelta(hours=float(current_app.config["SESSION_MAX_HOURS"])):
         g.expired_user_id = user.id  # timed out, not taken back: their answers may still be kept
         session.clear()
         return
@@ -114,11 +115,17 @@ def signed_in(view: F) -> F:
 
 
 def landing_url(actor: Actor) -> str:
-    """Admins and process owners have no inbox to speak of: they land on their own pages."""
+    """Admins and process owners have no inbox to speak of: they land on their own pages.
+
+    Someone only in the referrer group (a partner agency) has no tasks at all: they land on the
+    referral form's start page.
+    """
     if ADMIN in actor.groups:
         return url_for("ui.admin_users")
     if PROCESS_OWNER in actor.groups:
         return url_for("ui.admin_definitions")
+    if actor.groups == {REFERRER}:
+        return url_for("ui.referral_start")
     return url_for("ui.inbox")
 
 

@@ -14,6 +14,7 @@ from engine.assignment import may_reassign
 from engine.errors import Invalid
 from engine.identity import actor_for
 from engine.models import GroupMember, HumanTask, TaskStatus, Team, User
+from engine.task_actions import actionable_task
 from web.api.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
@@ -23,6 +24,8 @@ from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
 from web.ui.session import current_actor, sign_in_url, signed_in
 from web.wiring import get_engine
+from workflows.family_view import may_read
+from workflows.models import Family
 
 MAX_CHOICES = 500
 
@@ -46,9 +49,11 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
     errors = error_ids(messages) if messages else {}
     controls = build_controls(specs, answers, errors, _choices(data))
     title = engine.forms.title(task.form_key) if task.form_key else task.name  # type: ignore[attr-defined]
+    case = build(data, task.fields or {})
     return render_template(
         "ui/task.html", task=task, title=task.name, form_title=title, controls=controls,
-        errors=summary(controls, errors) if messages else [], case=build(data, task.fields or {}),
+        errors=summary(controls, errors) if messages else [], case=case,
+        case_url=_case_url(actor, case.family_ref),
         may_do=task.state == TaskStatus.OPEN and may_do(actor, task)
         and task.assignee in (None, actor.username), saved_at=saved_at,
         may_reassign=may_reassign(actor, task), now=engine.clock.now(),
@@ -83,7 +88,8 @@ def task_post(task_id: str) -> ResponseReturnValue:
         return redirect(sign_in_url(url_for("ui.task", task_id=task_id)))
     actor = current_actor()
     engine = get_engine()
-    row = queries.get_task(db_session(), actor, task_id)
+    # One who opened it while it was free may have lost it since: their answers are still kept.
+    row = actionable_task(db_session(), task_id, actor)
     specs = engine.forms.fields(row.form_key) if row.form_key else []  # type: ignore[attr-defined]
     answers = drafts.posted_answers(request.form.to_dict(flat=False))
     action = request.form.get("action", "continue")
@@ -110,6 +116,14 @@ def task_post(task_id: str) -> ResponseReturnValue:
     drafts.discard(db_session(), g.user.id, task_id)
     flash(f"Task completed: {row.name}")
     return redirect(_next_task_url(actor, instance_id))
+
+
+def _case_url(actor: Actor, family_ref: str | None) -> str | None:
+    """A link to the family's case page, only for someone who may read it (else it would be a 404)."""
+    family = db.session.scalar(select(Family).where(Family.ref == family_ref)) if family_ref else None
+    if family is None or not may_read(db_session(), actor, family):
+        return None
+    return url_for("ui.case", ref=family_ref)
 
 
 def _next_task_url(actor: Actor, instance_id: int) -> str:

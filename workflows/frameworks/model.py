@@ -105,6 +105,11 @@ class Framework:
                 return indicator
         raise ValueError(f"framework {self.id} has no indicator {number!r}")
 
+    def headline_groups(self) -> tuple[tuple[str, tuple[int, ...]], ...]:
+        """Each headline issue's name and its indicator numbers, in the framework's order."""
+        return tuple((issue.name, tuple(i.number for i in self.indicators if i.headline_issue == issue.number))
+                     for issue in self.headline_issues)
+
     def headline_issue(self, number: int) -> HeadlineIssue:
         for issue in self.headline_issues:
             if issue.number == number:

@@ -1,0 +1,228 @@
+"""The administrators' privacy pages: a family's access log, finding a family, subject access exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from html import unescape
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.models import AccessLog, User
+from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the fixture)
+from tests.ui.conftest import PASSWORD, csrf, sign_in
+from web.extensions import db
+from web.ui.passwords import set_password
+
+HOUSEHOLD = [*REFERRAL["household"],
+             {"given_name": "Morgan", "family_name": "Smith", "date_of_birth": "2015-02-03", "relationship": "Daughter",
+              "role": "child"}]
+
+
+def passwords(*usernames: str) -> None:
+    for name in usernames:
+        user = db.session.scalar(select(User).where(User.username == name))
+        assert user is not None
+        set_password(db.session, user, PASSWORD)
+    db.session.commit()
+
+
+@pytest.fixture
+def family(journey: Journey) -> dict[str, Any]:  # noqa: F811
+    referral = journey.refer(household=HOUSEHOLD)
+    journey.triage(referral["family_ref"], referral["people"])
+    passwords("admin", "cm1", "cm2", "tf1", "owner", "partner", "ehu1")
+    return referral
+
+
+def as_(client: FlaskClient, username: str) -> FlaskClient:
+    """A browser of its own, signed in as ``username``."""
+    fresh = client.application.test_client()
+    assert sign_in(fresh, username).status_code == 302
+    return fresh
+
+
+def same(html: str) -> str:
+    """A page without what differs on every response: the CSP nonce and the CSRF token."""
+    return re.sub(r'(nonce|value)="[^"]*"', r'\1=""', html)
+
+
+def rows(html: str) -> list[str]:
+    body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
+    return re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', body, re.S)
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_an_outsiders_refused_attempts_and_the_admins_own_read_are_in_the_access_log(
+        journey: Journey, family: dict[str, Any], client: FlaskClient) -> None:  # noqa: F811
+    ref = family["family_ref"]
+    assert journey.api.get(f"/api/v1/families/{ref}", as_="cm2").status_code == 404
+    task = journey.task(ref, "allocate", "tm1")
+    assert as_(client, "cm2").get(f"/tasks/{task['id']}").status_code == 404
+    client = as_(client, "admin")
+    page = client.get(f"/admin/families/{ref}/access-log")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    found = [text(r) for r in rows(html)]
+    assert " cm2 " in found[0] and "GET /tasks/<task_id>" in found[0] and f"task {task['id']}" in found[0]
+    assert "Refused (404)" in found[0] and found[0].strip().endswith("No")
+    assert "GET /api/v1/families/<ref>" in found[1] and "Refused (404)" in found[1]
+    assert any(" ehu1 " in r and "Shown (200)" in r for r in found)  # the Early Help Unit's triage
+    assert "Older" not in html
+    entry = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
+    assert entry is not None
+    assert (entry.username, entry.route, entry.resource_type, entry.resource_id, entry.status_code,
+            entry.admin_read) == ("admin", "/admin/families/<ref>/access-log", "family", ref, 200, True)
+    again = [text(r) for r in rows(client.get(f"/admin/families/{ref}/access-log").get_data(as_text=True))]
+    assert " admin " in again[0] and again[0].strip().endswith("Yes")
+
+
+def test_the_access_log_pages_by_fifty_newest_first(journey: Journey, family: dict[str, Any],  # noqa: F811
+                                                    client: FlaskClient) -> None:
+    ref = family["family_ref"]
+    db.session.query(AccessLog).delete()
+    for n in range(60):
+        db.session.add(AccessLog(at=datetime(2027, 3, 1, 9, n, tzinfo=UTC), username="cm2", method="GET",
+                                 route=f"/n{n:02d}", resource_type="family", resource_id=ref, status_code=404))
+    db.session.commit()
+    client = as_(client, "admin")
+    first = client.get(f"/admin/families/{ref}/access-log").get_data(as_text=True)
+    shown = [re.search(r"/n(\d\d)", r).group(1) for r in rows(first)]  # type: ignore[union-attr]
+    assert shown == [f"{n:02d}" for n in range(59, 9, -1)]
+    assert "1 March 2027, 9:59am" in first  # GMT in March: London time is UTC
+    older = re.search(r'href="([^"]+before=\d+)"', first)
+    assert older, "no link to older entries"
+    second = client.get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert [re.search(r"/n(\d\d)", r).group(1) for r in rows(second)] == [  # type: ignore[union-attr]
+        f"{n:02d}" for n in range(9, -1, -1)]
+    assert "Latest entries" in second and "before=" not in second.split("Latest entries")[1]
+
+
+@pytest.mark.parametrize("who", ["cm1", "tf1", "owner", "ehu1", "partner"])
+def test_everyone_but_admins_gets_the_not_found_page(family: dict[str, Any], client: FlaskClient, who: str) -> None:
+    ref = family["family_ref"]
+    client = as_(client, who)
+    unknown = client.get("/admin/families/F-2099-999999/access-log")
+    for url in (f"/admin/families/{ref}/access-log", "/admin/families", f"/admin/families?ref={ref}",
+                f"/admin/subject-access?by=family&family_ref={ref}"):
+        page = client.get(url)
+        assert page.status_code == 404, url
+        assert same(page.get_data(as_text=True)) == same(unknown.get_data(as_text=True))
+    posted = client.post("/admin/subject-access/export", data={
+        "csrf_token": csrf(client.get("/inbox").get_data(as_text=True)), "person_id": family["people"][0]["person_id"]})
+    assert posted.status_code == 404 and "attachment" not in posted.headers.get("Content-Disposition", "")
+    tried = db.session.scalars(select(AccessLog).where(AccessLog.username == who, AccessLog.resource_type == "person"))
+    assert [(e.route, e.resource_id, e.status_code) for e in tried] == [
+        ("/admin/subject-access/export", family["people"][0]["person_id"], 404)]
+    logged = db.session.scalars(select(AccessLog).where(AccessLog.username == who,
+                                                        AccessLog.route == "/admin/families/<ref>/access-log"))
+    assert [(e.resource_id, e.status_code, e.admin_read) for e in logged] == [
+        ("F-2099-999999", 404, False), (ref, 404, False)]
+
+
+def test_an_admin_gets_the_same_not_found_page_for_an_unknown_family(family: dict[str, Any],
+                                                                     client: FlaskClient) -> None:
+    page = as_(client, "admin").get("/admin/families/F-2099-999999/access-log")
+    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+
+
+def test_finding_a_family_by_reference(family: dict[str, Any], client: FlaskClient) -> None:
+    client = as_(client, "admin")
+    found = client.get(f"/admin/families?ref={family['family_ref'].lower()}")
+    assert found.status_code == 302 and found.location == f"/admin/families/{family['family_ref']}/access-log"
+    for asked, message in (("", "Enter a family reference"),
+                           ("F-2099-999999", "No family found with reference F-2099-999999")):
+        page = client.get(f"/admin/families?ref={asked}")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400 and "Error: Find a family" in html
+        assert f'<a href="#ref">{message}</a>' in html and f"</span> {message}" in html
+
+
+def test_an_admin_exports_one_person_without_their_household(family: dict[str, Any], client: FlaskClient) -> None:
+    sam, alex, morgan = family["people"]
+    client = as_(client, "admin")
+    search = client.get(f"/admin/subject-access?by=family&family_ref={family['family_ref']}")
+    html = search.get_data(as_text=True)
+    assert search.status_code == 200 and "Alex Smith, born 1 September 2012" in html and "Morgan Smith" in html
+    before = db.session.query(AccessLog).count()
+    response = client.post("/admin/subject-access/export", data={"csrf_token": csrf(html),
+                                                                 "person_id": alex["person_id"]})
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"].startswith(
+        f'attachment; filename="subject-access-{alex["person_id"]}-')
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_data(as_text=True)
+    export = json.loads(body)
+    assert export["about"]["person"]["given_name"] == "Alex"
+    assert export["referrals"][0]["note"] == "2 other household members omitted"
+    assert [i["indicator"] for i in export["indicators"]] == [7]
+    for other in ("Sam", "1985-06-01", "Morgan", "2015-02-03", sam["person_id"], morgan["person_id"]):
+        assert other not in body, other
+    # the search was logged before: the export is the one entry after
+    [entry] = db.session.scalars(select(AccessLog).order_by(AccessLog.id).offset(before))
+    assert (entry.username, entry.method, entry.resource_type, entry.resource_id, entry.status_code,
+            entry.admin_read) == ("admin", "POST", "person", alex["person_id"], 200, True)
+    log = client.get(f"/admin/families/{family['family_ref']}/access-log").get_data(as_text=True)
+    assert f"person {alex['person_id']}" in text(rows(log)[0])
+
+
+def test_an_unknown_person_gets_the_error_message_and_nothing_is_exported(family: dict[str, Any],
+                                                                         client: FlaskClient) -> None:
+    client = as_(client, "admin")
+    page = client.get("/admin/subject-access")
+    before = db.session.query(AccessLog).count()
+    response = client.post("/admin/subject-access/export", data={"csrf_token": csrf(page.get_data(as_text=True)),
+                                                                 "person_id": "P-9999999"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "Content-Disposition" not in response.headers
+    assert '<a href="#person_id">No person found with ID P-9999999</a>' in html
+    assert "Error: Subject access request" in html
+    # Nothing exported; the attempt is logged with its answer, as every request for a person is.
+    [entry] = db.session.scalars(select(AccessLog).order_by(AccessLog.id).offset(before))
+    assert (entry.resource_type, entry.resource_id, entry.status_code, entry.admin_read) == (
+        "person", "P-9999999", 400, True)
+
+
+@pytest.mark.parametrize(("query", "message", "anchor"), [
+    ("family_name=Smith", "Enter a date of birth", "dob-day"),
+    ("family_name=Smith&dob-day=31&dob-month=2&dob-year=2012", "Date of birth must be a real date", "dob-day"),
+    ("dob-day=1&dob-month=9&dob-year=2012", "Enter the family name", "family_name"),
+    ("family_name=Smith&dob-day=2&dob-month=9&dob-year=2012", "No one found with that name and date of birth",
+     "family_name"),
+])
+def test_a_name_search_with_bad_answers_says_what_is_wrong(family: dict[str, Any], client: FlaskClient, query: str,
+                                                           message: str, anchor: str) -> None:
+    page = as_(client, "admin").get(f"/admin/subject-access?by=name&{query}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400 and f'<a href="#{anchor}">{message}</a>' in html
+    assert "Download subject access file" not in html
+
+
+def test_a_name_search_finds_the_person_across_families(journey: Journey, family: dict[str, Any],  # noqa: F811
+                                                        client: FlaskClient) -> None:
+    again = journey.refer(household=HOUSEHOLD[1:2])
+    html = as_(client, "admin").get(
+        "/admin/subject-access?by=name&given_name=Alex&family_name=Smith&dob-day=1&dob-month=9&dob-year=2012"
+    ).get_data(as_text=True)
+    assert f"in family {family['family_ref']}" in html and f"in family {again['family_ref']}" in html
+    assert "Sam Smith" not in html
+    entry = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
+    assert entry is not None and (entry.resource_type, entry.admin_read) == ("person_search", True)
+
+
+def test_a_merged_provisional_family_sends_the_admin_to_the_name_search(journey: Journey,  # noqa: F811
+                                                                      family: dict[str, Any],
+                                                                      client: FlaskClient) -> None:
+    again = journey.refer(household=HOUSEHOLD[1:2])
+    journey.triage(again["family_ref"], [again["people"][0]] * 2, match=family["family_ref"])
+    page = as_(client, "admin").get(f"/admin/subject-access?by=family&family_ref={again['family_ref']}")
+    message = f"No one is recorded in family {again['family_ref']} now: search by name and date of birth"
+    assert page.status_code == 400 and f'<a href="#family_ref">{message}</a>' in page.get_data(as_text=True)

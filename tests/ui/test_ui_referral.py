@@ -1,0 +1,339 @@
+"""The referral form's pages: one question per page, add another, check answers, one referral per send."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engine.models import AccessLog, User
+from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the real lifecycle)
+from tests.ui.conftest import PASSWORD, csrf, sign_in
+from web import referral_intake
+from web.extensions import db
+from web.ui import referral_drafts as drafts
+from web.ui.forms_render import collect
+from web.ui.models import ReferralDraft
+from web.ui.passwords import set_password
+from web.ui.referral_flow import specs
+from workflows.models import Family, IdempotentRequest, Person, Referral
+
+REFERRER = {"referrer-name": "Pat Jones", "referrer-organisation": "Meadow Primary School",
+            "referrer-role": "Family liaison", "referrer-email": "pat.jones@example.org"}
+ADDRESS = {"address-line_1": "1 Station Road", "address-town": "Newark", "address-postcode": "ng241ab",
+           "district": "newark_and_sherwood"}
+REASONS = {"reasons": "Alex is often absent from school."}
+CONSENT = {"consent": "true"}
+SAM = {"given_name": "Sam", "family_name": "Smith", "date_of_birth-day": "1", "date_of_birth-month": "6",
+       "date_of_birth-year": "1985", "relationship": "Mother", "role": "adult", "gender": "female"}
+ALEX = {"given_name": "Alex", "family_name": "Smith", "date_of_birth-day": "1", "date_of_birth-month": "9",
+        "date_of_birth-year": "2012", "relationship": "Son", "role": "child"}
+
+
+def with_passwords(*usernames: str) -> None:
+    for username in usernames:
+        set_password(db.session, db.session.scalars(select(User).where(User.username == username)).one(), PASSWORD)
+    db.session.commit()
+
+
+def counts() -> tuple[int, int, int]:
+    return tuple(db.session.scalar(select(func.count()).select_from(m)) or 0  # type: ignore[return-value]
+                 for m in (Referral, Family, ReferralDraft))
+
+
+def post(client: FlaskClient, url: str, data: dict[str, str]) -> Any:
+    token = csrf(client.get("/refer/referrer").get_data(as_text=True))
+    return client.post(url, data={"csrf_token": token, **data})
+
+
+def person(index: int, answers: dict[str, str]) -> dict[str, str]:
+    return {f"household-{index}-{key}": value for key, value in answers.items()}
+
+
+def summary_errors(page: str) -> list[tuple[str, str]]:
+    box = page.split('govuk-error-summary__list"', 1)[1].split("</ul>", 1)[0]
+    return [(href, html.unescape(text)) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', box)]
+
+
+def main(response: Any) -> str:
+    """The page's main content (the identity bar and the script nonce differ between people and requests)."""
+    return str(response.get_data(as_text=True).split("<main", 1)[1].split("</main>", 1)[0])
+
+
+def fill(client: FlaskClient, members: list[dict[str, str]]) -> None:
+    """Every question page, as a person would answer them."""
+    assert post(client, "/refer/referrer", REFERRER).location == "/refer/household"
+    assert client.get("/refer/household").location == "/refer/household/0"
+    for index, answers in enumerate(members):
+        if index:
+            assert post(client, "/refer/household", {"add_another": "yes"}).location == f"/refer/household/{index}"
+        assert post(client, f"/refer/household/{index}", person(index, answers)).location == "/refer/household"
+    assert post(client, "/refer/household", {"add_another": "no"}).location == "/refer/address"
+    assert post(client, "/refer/address", ADDRESS).location == "/refer/reasons"
+    assert post(client, "/refer/reasons", REASONS).location == "/refer/consent"
+    assert post(client, "/refer/consent", CONSENT).location == "/refer/check"
+
+
+def send(client: FlaskClient) -> Any:
+    page = client.get("/refer/check").get_data(as_text=True)
+    key = re.search(r'name="submit_key" value="([^"]+)"', page)
+    assert key, "no submission key on the check page"
+    return client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": key.group(1)})
+
+
+PAGE_ERRORS = [
+    ("/refer/referrer", {}, [("#referrer-name", "Enter the referrer's name"),
+                             ("#referrer-email", "Enter an email address or a telephone number")]),
+    ("/refer/referrer", {**REFERRER, "referrer-email": "pat@", "referrer-phone": "12"},
+     [("#referrer-email", "Enter an email address in the correct format, like name@example.com"),
+      ("#referrer-phone", "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")]),
+    ("/refer/household/0", {}, [("#household-0-given_name", "Enter the first name"),
+                                ("#household-0-family_name", "Enter the last name"),
+                                ("#household-0-date_of_birth-day", "Enter the date of birth"),
+                                ("#household-0-relationship", "Enter the relationship"),
+                                ("#household-0-role", "Select whether the person is an adult or a child")]),
+    ("/refer/household/0", person(0, {**SAM, "date_of_birth-year": "2099"}),
+     [("#household-0-date_of_birth-day", "Date of birth must be today or in the past")]),
+    ("/refer/household/0", person(0, {**SAM, "date_of_birth-day": "31", "date_of_birth-month": "2"}),
+     [("#household-0-date_of_birth-day", "Date of birth must be a real date")]),
+    ("/refer/address", {}, [("#address-line_1", "Enter address line 1, typically the building and street"),
+                            ("#address-town", "Enter town or city"), ("#address-postcode", "Enter postcode"),
+                            ("#district", "Select the district")]),
+    ("/refer/address", {**ADDRESS, "address-postcode": "nowhere", "district": "atlantis"},
+     [("#address-postcode", "Enter a full UK postcode"), ("#district", "Select the district")]),
+    ("/refer/reasons", {"reasons": "   "}, [("#reasons", "Enter the reasons for the referral")]),
+    ("/refer/consent", {}, [("#consent", "Confirm the family has consented to this referral")]),
+]
+
+
+@pytest.mark.parametrize(("url", "data", "expected"), PAGE_ERRORS)
+def test_each_page_shows_the_registry_messages_and_stores_nothing(client: FlaskClient, journey: Journey,  # noqa: F811
+                                                                  url: str, data: dict[str, str],
+                                                                  expected: list[tuple[str, str]]) -> None:
+    response = post(client, url, data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "<title>Error: " in page and "There is a problem" in page
+    assert summary_errors(page) == expected
+    assert counts() == (0, 0, 0)
+
+
+def test_the_add_another_question_needs_an_answer(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    post(client, "/refer/household/0", person(0, SAM))
+    before = db.session.scalars(select(ReferralDraft.answers)).one()
+    response = post(client, "/refer/household", {})
+    assert response.status_code == 400
+    assert summary_errors(response.get_data(as_text=True)) == [
+        ("#add_another", "Select yes if you need to add another household member")]
+    db.session.expire_all()
+    assert db.session.scalars(select(ReferralDraft.answers)).one() == before
+    assert counts()[:2] == (0, 0)
+
+
+def test_a_partner_lands_on_the_form_and_sends_a_referral(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    with_passwords("partner")
+    assert sign_in(client, "partner").location == "/"
+    assert client.get("/").location == "/refer"
+    assert "Start now" in client.get("/refer").get_data(as_text=True)
+    fill(client, [SAM, ALEX])
+    check = client.get("/refer/check").get_data(as_text=True)
+    for shown in ("Pat Jones", "Meadow Primary School", "Sam Smith", "Alex Smith", "1 June 1985", "Son",
+                  "1 Station Road<br>Newark<br>NG24 1AB", "Newark and Sherwood", "Alex is often absent from school.",
+                  "The family has consented to this referral", "Not given"):
+        assert shown in check, shown
+    response = send(client)
+    referral = db.session.scalars(select(Referral)).one()
+    assert response.location == f"/refer/confirmation/{referral.ref}"
+    confirmation = client.get(response.location).get_data(as_text=True)
+    assert "Referral sent" in confirmation and f'<strong id="referral-ref">{referral.ref}</strong>' in confirmation
+    assert referral.submitted_by == "partner" and referral.referrer["organisation"] == "Meadow Primary School"
+    assert [(p.given_name, p.role) for p in db.session.scalars(select(Person).order_by(Person.id))] == [
+        ("Sam", "adult"), ("Alex", "child")]
+    assert counts() == (1, 1, 0)  # the draft is gone: the answers live in the referral now
+    status = journey.api.get(f"/api/v1/referrals/{referral.ref}", as_="partner").get_json()
+    assert status["status"] == "received" and "Received" in confirmation  # the page says what the API says
+
+
+def test_household_members_are_added_changed_and_removed(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    post(client, "/refer/referrer", REFERRER)
+    ada = {**ALEX, "given_name": "Ada"}
+    for index, answers in enumerate((SAM, ALEX, ada)):
+        post(client, f"/refer/household/{index}", person(index, answers))
+    listing = client.get("/refer/household").get_data(as_text=True)
+    assert "You have added 3 household members" in listing
+    assert 'href="/refer/household/1/remove"' in listing and 'href="/refer/household/2"' in listing
+    remove = client.get("/refer/household/1/remove").get_data(as_text=True)
+    assert "Are you sure you want to remove Alex Smith?" in remove
+    assert post(client, "/refer/household/1/remove", {}).location == "/refer/household"
+    changed = post(client, "/refer/household/0", person(0, {**SAM, "given_name": "Samantha"}))
+    assert changed.location == "/refer/household"
+    listing = client.get("/refer/household").get_data(as_text=True)
+    assert "You have added 2 household members" in listing
+    assert "Samantha Smith" in listing and "Ada Smith" in listing and "Alex Smith" not in listing
+    assert client.get("/refer/household/5").status_code == 404  # only the next new member, never a gap
+    assert client.get("/refer/household/2/remove").status_code == 404
+    for index in (1, 0):
+        post(client, f"/refer/household/{index}/remove", {})
+    assert client.get("/refer/household").location == "/refer/household/0"  # nobody left: ask for the first
+
+
+def test_change_links_come_back_to_check_your_answers(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    fill(client, [SAM, ALEX])
+    check = client.get("/refer/check").get_data(as_text=True)
+    for href in ("/refer/referrer?return=check", "/refer/household/1?return=check", "/refer/address?return=check",
+                 "/refer/reasons?return=check", "/refer/consent?return=check", "/refer/household?return=check"):
+        assert f'href="{href}"' in check, href
+    page = client.get("/refer/reasons?return=check").get_data(as_text=True)
+    assert 'action="/refer/reasons?return=check"' in page and "Alex is often absent from school." in page
+    assert post(client, "/refer/reasons?return=check", {"reasons": "Changed."}).location == "/refer/check"
+    assert post(client, "/refer/household/1?return=check", person(1, {**ALEX, "relationship": "Stepson"})
+                ).location == "/refer/check"
+    assert post(client, "/refer/household?return=check", {"add_another": "yes"}).location == \
+        "/refer/household/2?return=check"
+    assert post(client, "/refer/household/2?return=check", person(2, {**ALEX, "given_name": "Ada"})
+                ).location == "/refer/household?return=check"  # a new member: back to the list first
+    assert post(client, "/refer/household?return=check", {"add_another": "no"}).location == "/refer/check"
+    check = client.get("/refer/check").get_data(as_text=True)
+    assert "Changed." in check and "Stepson" in check and "Ada Smith" in check
+
+
+def test_a_double_click_or_a_resubmitted_page_makes_one_referral(client: FlaskClient,
+                                                                 journey: Journey) -> None:  # noqa: F811
+    fill(client, [SAM])
+    page = client.get("/refer/check").get_data(as_text=True)
+    form = {"csrf_token": csrf(page), "submit_key": re.search(r'name="submit_key" value="([^"]+)"', page).group(1)}  # type: ignore[union-attr]
+    first = client.post("/refer/check", data=form)
+    again = client.post("/refer/check", data=form)  # the second click, or the back button and send again
+    assert first.location == again.location and first.location.startswith("/refer/confirmation/R-")
+    assert client.get("/refer/check").location == "/refer"  # nothing left to send
+    assert client.post("/refer/check", data=form).location == first.location
+    assert counts() == (1, 1, 0)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_a_key_from_before_a_change_sends_nothing(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    fill(client, [SAM])
+    page = client.get("/refer/check").get_data(as_text=True)
+    old = re.search(r'name="submit_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    post(client, "/refer/reasons?return=check", {"reasons": "Changed after the check page."})
+    stale = client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": old})
+    assert stale.location == "/refer/check"  # shown the answers that would be sent, with a new key
+    assert counts()[:2] == (0, 0)
+    assert old not in client.get("/refer/check").get_data(as_text=True)
+
+
+def test_the_confirmation_is_only_for_the_session_that_sent_it(client: FlaskClient, journey: Journey,  # noqa: F811
+                                                               ctx: Any) -> None:
+    journey.api.user("partner2", "referrer")
+    with_passwords("partner", "partner2", "ehu1", "admin")
+    sign_in(client, "partner")
+    fill(client, [SAM])
+    url = send(client).location
+    assert client.get(url).status_code == 200
+    not_found = main(ctx.test_client().get("/refer/confirmation/R-2099-999999"))
+    for other in ("partner2", "ehu1", "admin", None):  # another person, or the public in another browser
+        browser = ctx.test_client()
+        if other:
+            sign_in(browser, other)
+        response = browser.get(url)
+        assert response.status_code == 404 and main(response) == not_found, other
+    other_session = ctx.test_client()
+    sign_in(other_session, "partner")  # the same person in another browser is another session
+    assert other_session.get(url).status_code == 404
+    logged = db.session.scalars(select(AccessLog).where(AccessLog.resource_type == "referral")).all()
+    assert [entry.status_code for entry in logged].count(404) == 6 and len(logged) == 7
+
+
+def test_the_public_refer_signed_out(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    assert 'href="/refer">refer a family to Early Help</a>' in client.get("/sign-in").get_data(as_text=True)
+    start = client.get("/refer")
+    assert start.status_code == 200 and "Start now" in start.get_data(as_text=True)
+    fill(client, [SAM, ALEX])
+    url = send(client).location
+    assert "Referral sent" in client.get(url).get_data(as_text=True)
+    referral = db.session.scalars(select(Referral)).one()
+    assert referral.submitted_by == "(public)"  # the public pseudo-actor: no account is ever this
+    assert counts() == (1, 1, 0)
+
+
+def test_people_who_may_not_refer_are_told_so(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    with_passwords("cm1")
+    sign_in(client, "cm1")
+    for url in ("/refer", "/refer/referrer", "/refer/check"):
+        response = client.get(url)
+        assert response.status_code == 403 and "Your account cannot make referrals" in response.get_data(as_text=True)
+    assert post(client, "/refer/referrer", REFERRER).status_code == 403
+    assert counts() == (0, 0, 0)
+
+
+def test_a_big_household_stays_out_of_the_cookie(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    long_name = "Bartholomew-Fitzwilliam-" + "x" * 150
+    members = [{**ALEX, "given_name": f"Child{n}", "family_name": long_name, "relationship": "Child " * 20}
+               for n in range(8)]
+    fill(client, members)
+    cookie = client.get_cookie("session")
+    assert cookie is not None and len(cookie.value) < 1000
+    check = client.get("/refer/check").get_data(as_text=True)
+    assert all(f"Child{n} {long_name}" in check for n in range(8))
+    send(client)
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 8
+
+
+def test_abandoned_drafts_expire(client: FlaskClient, journey: Journey, ctx: Any) -> None:  # noqa: F811
+    post(client, "/refer/referrer", REFERRER)
+    assert "Pat Jones" in client.get("/refer/referrer").get_data(as_text=True)
+    journey.clock(advance="PT25H")
+    assert "Pat Jones" not in client.get("/refer/referrer").get_data(as_text=True)
+    post(ctx.test_client(), "/refer/referrer", REFERRER)  # someone else starts: the abandoned one is purged
+    assert counts() == (0, 0, 1)
+
+
+def test_a_timed_out_partner_keeps_their_answers(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+    with_passwords("partner")
+    sign_in(client, "partner")
+    post(client, "/refer/referrer", REFERRER)
+    token = csrf(client.get("/refer/reasons").get_data(as_text=True))
+    journey.clock(advance="PT31M")
+    response = client.post("/refer/reasons", data={"csrf_token": token, **REASONS})
+    assert response.location == "/sign-in?next=%2Frefer%2Freasons&timeout=1"
+    sign_in(client, "partner")
+    assert "Alex is often absent from school." in client.get("/refer/reasons").get_data(as_text=True)
+    assert "Pat Jones" in client.get("/refer/referrer").get_data(as_text=True)
+    assert counts() == (0, 0, 1)
+
+
+def test_a_second_click_while_the_first_is_being_sent_waits_for_it(client: FlaskClient,
+                                                                   journey: Journey) -> None:  # noqa: F811
+    """The first click has claimed the key and not finished: the second one sends nothing and says so."""
+    fill(client, [SAM])
+    page = client.get("/refer/check").get_data(as_text=True)
+    key = re.search(r'name="submit_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    answers = drafts.answers(db.session.scalars(select(ReferralDraft)).one())
+    body = referral_intake.digest(collect(list(specs().values()), answers))
+    claim = IdempotentRequest(username="(public)", key=key, body_sha256=body, created_at=datetime.now(UTC))
+    db.session.add(claim)
+    db.session.commit()
+    waiting = client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": key})
+    assert waiting.status_code == 409
+    assert "Your referral is being sent" in waiting.get_data(as_text=True)
+    assert counts() == (0, 0, 1)
+    claim.response = {"referral_ref": "R-2027-000042"}  # the first click finishes
+    db.session.commit()
+    shown = client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": key})
+    assert shown.location == "/refer/confirmation/R-2027-000042"
+    assert counts() == (0, 0, 1)
+
+
+@pytest.mark.parametrize("username", ["ehu1", "admin"])
+def test_the_early_help_unit_and_admins_may_refer_too(client: FlaskClient, journey: Journey,  # noqa: F811
+                                                      username: str) -> None:
+    with_passwords(username)
+    sign_in(client, username)
+    fill(client, [SAM])
+    assert "Referral sent" in client.get(send(client).location).get_data(as_text=True)
+    assert db.session.scalars(select(Referral.submitted_by)).one() == username

@@ -1,0 +1,132 @@
+"""The one referral intake: the API (``POST /api/v1/referrals``) and the referral pages both submit here.
+
+Validation by the forms registry's ``referral`` form, then an optional idempotency key (scoped to the
+caller) claimed by inserting a row under a unique constraint *before* starting, so two concurrent
+duplicates cannot both start a referral; then ``family_referral`` starts, and its first step
+(``register_referral``) writes the family, referral and people rows in the same transaction as the
+workflow state, so the answer is read back from those rows. One function, so the two ways in cannot drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from engine.access import Actor
+from engine.models import InstanceStatus
+from web.extensions import session
+from web.wiring import get_engine
+from workflows.models import Family, IdempotentRequest, Person, Referral
+
+SUBMITTERS = frozenset({"referrer", "early_help_unit", "admin"})
+PROCESS = "family_referral"
+# Who a signed-out submission from the public form is recorded as. The parentheses keep it out of the
+# usernames an administrator can create (``[a-z][a-z0-9_.-]*``), so no account can ever be this actor.
+PUBLIC = Actor("(public)", frozenset({"referrer"}))
+
+
+class IntakeError(Exception):
+    """A refusal with its HTTP status, error code, message and details (field errors for a 422)."""
+
+    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details
+
+
+def may_submit(actor: Actor) -> bool:
+    return bool(SUBMITTERS & actor.groups)
+
+
+def check_may_submit(actor: Actor) -> None:
+    if not may_submit(actor):
+        raise IntakeError(403, "forbidden", "you may not submit referrals")
+
+
+def digest(payload: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def earlier_answer(actor: Actor, key: str) -> dict[str, Any] | None:
+    """The answer already given to this caller's key, if that submission finished."""
+    row = session().scalar(select(IdempotentRequest).where(IdempotentRequest.username == actor.username,
+                                                           IdempotentRequest.key == key))
+    return row.response if row is not None else None
+
+
+def submit(actor: Actor, payload: Mapping[str, Any], key: str | None = None) -> dict[str, Any]:
+    """Validate and start one referral; the same ``key`` again returns the first answer. Raises IntakeError."""
+    check_may_submit(actor)
+    engine = get_engine()
+    try:
+        referral = engine.forms.validate("referral", payload, {})
+    except ValidationError as error:
+        raise IntakeError(422, "validation_failed", "the referral has errors", error.messages) from error
+    claimed: IdempotentRequest | None = None
+    if key:
+        found = _claim_key(actor, key, digest(payload))
+        if isinstance(found, dict):
+            return found
+        claimed = found
+    data = {"referral": {**referral, "received_at": engine.clock.now().isoformat(), "submitted_by": actor.username}}
+    ref = engine.start(PROCESS, None, data, actor)
+    body = answer(ref.id)
+    db = session()
+    if ref.status == InstanceStatus.ERROR or body is None:
+        if claimed is not None:  # let a retry try again
+            db.execute(delete(IdempotentRequest).where(IdempotentRequest.id == claimed.id))
+            db.commit()
+        raise IntakeError(500, "internal_error", "the referral could not be registered; it has been logged")
+    if claimed is not None:
+        row = db.get(IdempotentRequest, claimed.id)
+        assert row is not None
+        row.response = body
+        db.commit()
+    return body
+
+
+def _claim_key(actor: Actor, key: str, body_sha256: str) -> IdempotentRequest | dict[str, Any]:
+    """The new row for this key, or the first answer when the key was used before with this body."""
+    db = session()
+    query = select(IdempotentRequest).where(IdempotentRequest.username == actor.username, IdempotentRequest.key == key)
+    existing = db.scalar(query)
+    if existing is None:
+        row = IdempotentRequest(username=actor.username, key=key, body_sha256=body_sha256,
+                                created_at=get_engine().clock.now())
+        db.add(row)
+        try:
+            db.commit()
+            return row
+        except IntegrityError:  # a concurrent request with the same key won the insert
+            db.rollback()
+            existing = db.scalar(query)
+            assert existing is not None
+    if existing.body_sha256 != body_sha256:
+        raise IntakeError(422, "idempotency_key_reused", "this Idempotency-Key was used with a different body",
+                          {"Idempotency-Key": ["Used before with a different request body."]})
+    if existing.response is None:
+        raise IntakeError(409, "request_in_progress", "a request with this Idempotency-Key is still being handled")
+    return existing.response
+
+
+def answer(instance_id: int) -> dict[str, Any] | None:
+    """What a submitter is told: the references and the people's ids, read back from the rows written."""
+    db = session()
+    referral = db.scalar(select(Referral).where(Referral.instance_id == instance_id))
+    if referral is None:
+        return None
+    family = db.get(Family, referral.family_id)
+    people = db.scalars(select(Person).where(Person.referral_id == referral.id).order_by(Person.id))
+    return {
+        "referral_ref": referral.ref,
+        "family_ref": family.ref if family else None,
+        "family_ref_provisional": True,  # until triage decides whether it matches a known family
+        "instance_id": instance_id,
+        "people": [{"person_id": p.person_id, "given_name": p.given_name, "family_name": p.family_name,
+                    "date_of_birth": p.date_of_birth, "role": p.role} for p in people],
+    }

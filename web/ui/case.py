@@ -1,0 +1,76 @@
+"""A family's case page and its diagrams: for those who may read the family, the one 404 for anyone else.
+
+Both views are access-logged (``logs_access``), refusals included; the read model is
+``workflows.case_view`` and the diagrams' markers come from ``workflows.case_journey``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from web.api.access_log import logs_access
+from web.extensions import db
+from web.extensions import session as db_session
+from web.ui import ui
+from web.ui.case_context import district_label
+from web.ui.errors import html_error
+from web.ui.session import current_actor, signed_in
+from web.wiring import get_engine
+from workflows.case_journey import diagrams_of, version_files
+from workflows.case_view import CaseView, build_case, family_instances
+from workflows.family_view import may_read
+from workflows.models import Family
+
+
+def _readable(ref: str) -> Family | None:
+    family = db.session.scalar(select(Family).where(Family.ref == ref))
+    if family is None or not may_read(db_session(), current_actor(), family):
+        return None
+    return family
+
+
+def _diagrams_json(view: CaseView) -> dict[str, Any]:
+    """What the diagram script needs: each diagram's URL and its current and completed element ids."""
+    ref = view.family.ref
+    return {"selected": next((n for n, d in enumerate(view.diagrams) if d is view.selected), 0),
+            "diagrams": [{"url": url_for("ui.case_diagram", ref=ref, instance_id=d.instance_id,
+                                         process_id=d.process_id),
+                          "title": d.title, "current": d.current, "completed": d.completed} for d in view.diagrams]}
+
+
+@ui.get("/families/<ref>")
+@logs_access("family", "ref")
+@signed_in
+def case(ref: str) -> ResponseReturnValue:
+    family = _readable(ref)
+    if family is None:
+        return html_error(404)
+    view = build_case(db_session(), family, get_engine().clock.now())
+    page = render_template("ui/case/case.html", title=f"Family {family.ref}", case=view,
+                           district=district_label(family.district), diagrams_json=_diagrams_json(view))
+    return page, 200, {"Cache-Control": "no-store"}  # case data never sits in a shared cache
+
+
+@ui.get("/families/<ref>/diagram/<int:instance_id>/<process_id>.bpmn")
+@logs_access("family", "ref")
+@signed_in
+def case_diagram(ref: str, instance_id: int, process_id: str) -> ResponseReturnValue:
+    """The BPMN file of a process the family is in: only an instance of this family's journey."""
+    family = _readable(ref)
+    if family is None:
+        return html_error(404)
+    own, windows = family_instances(db_session(), family)
+    instance = next((i for i in own + windows if i.id == instance_id), None)
+    if instance is None:
+        return html_error(404)
+    drawn = version_files(db_session(), instance.version_id).get(process_id)
+    diagrams, _ = diagrams_of(db_session(), instance, family.ref or "")
+    if drawn is None or not any(d.process_id == process_id for d in diagrams):
+        return html_error(404)  # only a process this family is or was in
+    response = Response(drawn.xml, mimetype="application/xml")
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,200 @@
+"""Access logs and subject access exports for administrators (issue 7).
+
+Admin pages only: everyone else gets the same 404 as for an unknown page. Every page here that shows
+a family or a person writes an access-log entry marked as an administrator read; the collection itself
+lives in workflows/subject_access.py (no Flask), these views only ask and answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy import select
+
+from engine.access import ADMIN
+from engine.models import AccessLog, User
+from web.api.access_log import logs_access
+from web.extensions import db
+from web.extensions import session as db_session
+from web.ui import ui
+from web.ui.admin import only
+from web.ui.errors import html_error
+from web.ui.session import current_actor, signed_in
+from web.wiring import get_engine
+from workflows.family_view import may_read
+from workflows.models import Family
+from workflows.subject_access import (
+    SubjectAccessError,
+    family_access_log,
+    find_people,
+    household,
+    subject_access_export,
+)
+
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+PAGE_SIZE = 50
+REF = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+
+
+def admins_only(mark: Callable[[], tuple[str, str | None] | None]) -> Callable[[F], F]:
+    """Admins only (everyone else: 404); the request is access-logged as ``logs_access`` would, with the
+    resource read from the query or the form by ``mark``, so refused attempts are logged too."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            marked = mark()
+            if marked is not None:
+                g.access_log = (marked[0], marked[1][:100] if marked[1] else None)
+            if ADMIN not in current_actor().groups:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return signed_in(wrapper)  # type: ignore[return-value]
+
+    return decorate
+
+
+def _ref(value: str) -> str:
+    return value.strip().upper()
+
+
+def _search_asked() -> tuple[str, str | None] | None:
+    by, ref = request.args.get("by"), _ref(request.args.get("family_ref", ""))
+    if by == "family" and ref:
+        return "family", ref
+    return ("person_search", None) if by == "name" else None
+
+
+def _export_asked() -> tuple[str, str | None]:
+    asked = [p.strip() for p in request.form.getlist("person_id") if p.strip()]
+    return "person", asked[0] if asked else None
+
+
+@ui.get("/admin/families")
+@only(ADMIN)
+def admin_families() -> ResponseReturnValue:
+    """Find a family by reference, on the way to its access log. Not logged itself: it shows nothing
+    but a redirect to the log, whose reading is logged (and everyone else gets 404 whatever the ref)."""
+    if "ref" not in request.args:
+        return render_template("ui/privacy/families.html", title="Find a family", errors=[], ref="")
+    ref = _ref(request.args["ref"])
+    if not ref:
+        problem = "Enter a family reference"
+    elif REF.match(ref) and db.session.scalar(select(Family.id).where(Family.ref == ref)) is not None:
+        return redirect(url_for("ui.family_access_log", ref=ref))
+    else:
+        problem = f"No family found with reference {ref}"
+    errors = [{"text": problem, "href": "#ref"}]
+    return render_template("ui/privacy/families.html", title="Find a family", errors=errors, ref=ref), 400
+
+
+@ui.get("/admin/families/<ref>/access-log", endpoint="family_access_log")
+@logs_access("family", "ref")  # reading who read a family is itself a read of that family, logged
+@only(ADMIN)
+def family_access_log_page(ref: str) -> ResponseReturnValue:
+    family = db.session.scalar(select(Family).where(Family.ref == ref))
+    if family is None or not may_read(db_session(), current_actor(), family):
+        return html_error(404)
+    before = request.args.get("before", "")
+    entries, older = family_access_log(db_session(), family, before=int(before) if before.isdigit() else None,
+                                       limit=PAGE_SIZE)
+    names = _display_names({e.username for e in entries if e.username})
+    return render_template("ui/privacy/access_log.html", title=f"Access log for {family.ref}", family=family,
+                           entries=entries, names=names, older=older, paged=before.isdigit())
+
+
+def _display_names(usernames: set[str]) -> dict[str, str]:
+    if not usernames:
+        return {}
+    rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(sorted(usernames))))
+    return {u: n for u, n in rows}
+
+
+# -- subject access ---------------------------------------------------------------------------------
+
+def _date_of_birth(args: Any) -> tuple[str, str | None]:
+    parts = [args.get(f"dob-{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return "", "Enter a date of birth"
+    try:
+        day, month, year = (int(p) for p in parts)
+        return date(year, month, day).isoformat(), None
+    except ValueError:
+        return "", "Date of birth must be a real date"
+
+
+def _search(args: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict[str, Any]]:
+    """The people a search finds, the errors of its answers, and the answers to show again."""
+    values = {k: args.get(k, "").strip() for k in ("by", "family_ref", "given_name", "family_name",
+                                                    "dob-day", "dob-month", "dob-year")}
+    errors: list[dict[str, str]] = []
+    found: list[dict[str, Any]] = []
+    if values["by"] == "family":
+        ref = _ref(values["family_ref"])
+        people = household(db_session(), ref) if REF.match(ref) else None
+        if not ref:
+            errors.append({"text": "Enter a family reference", "href": "#family_ref"})
+        elif people is None:
+            errors.append({"text": f"No family found with reference {ref}", "href": "#family_ref"})
+        elif not people:  # a provisional family whose people moved when triage matched it to another
+            errors.append({"text": f"No one is recorded in family {ref} now: search by name and date of birth",
+                           "href": "#family_ref"})
+        else:
+            found = [{"person": p, "family_ref": ref} for p in people]
+    elif values["by"] == "name":
+        born, problem = _date_of_birth(args)
+        if not values["family_name"]:
+            errors.append({"text": "Enter the family name", "href": "#family_name"})
+        if problem:
+            errors.append({"text": problem, "href": "#dob-day"})
+        if not errors:
+            found = [{"person": p, "family_ref": ref}
+                     for p, ref in find_people(db_session(), values["family_name"], born, values["given_name"])]
+            if not found:
+                errors.append({"text": "No one found with that name and date of birth", "href": "#family_name"})
+    return found, errors, values
+
+
+def _subject_access_page(found: list[dict[str, Any]], errors: list[dict[str, str]], values: dict[str, Any],
+                         status: int = 200) -> ResponseReturnValue:
+    return render_template("ui/privacy/subject_access.html", title="Subject access request", found=found,
+                           errors=errors, values=values), status
+
+
+@ui.get("/admin/subject-access")
+@admins_only(_search_asked)
+def subject_access() -> ResponseReturnValue:
+    found, errors, values = _search(request.args)
+    return _subject_access_page(found, errors, values, 400 if errors else 200)
+
+
+@ui.post("/admin/subject-access/export")
+@admins_only(_export_asked)  # a refused or mistaken export is logged too, with its answer (404, 400)
+def subject_access_export_file() -> ResponseReturnValue:
+    person_ids = request.form.getlist("person_id")
+    now = get_engine().clock.now()
+    actor = current_actor()
+    try:
+        export = subject_access_export(db_session(), person_ids, now=now, made_by=actor.username)
+    except SubjectAccessError as error:
+        values = {"by": "", "family_ref": "", "given_name": "", "family_name": ""}
+        return _subject_access_page([], [{"text": str(error), "href": "#person_id"}], values, 400)
+    ids = export["about"]["person"]["person_ids"]
+    g.access_log = ("person", ids[0])
+    for other in ids[1:]:  # one entry per record, so each record's family log shows the export
+        db.session.add(AccessLog(at=now, username=actor.username, method="POST", route=request.url_rule.rule
+                                 if request.url_rule else request.path, resource_type="person", resource_id=other,
+                                 status_code=200, admin_read=True))
+    db.session.commit()
+    body = json.dumps(export, indent=2, ensure_ascii=False, default=str)
+    name = f"subject-access-{ids[0]}-{now.date().isoformat()}.json"
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
