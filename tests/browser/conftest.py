@@ -16,10 +16,16 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from tests.ui.conftest import people  # noqa: F401  (the same people and processes as the page tests)
+from engine.models import User
+from tests.ui.conftest import (
+    PASSWORD,
+    people,  # noqa: F401  (the same people and processes as the page tests)
+)
 from web.extensions import db
+from web.ui.passwords import set_password
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -59,6 +65,22 @@ def page(browser: Any, server: str, ctx: Flask) -> Iterator[Any]:
     opened = context.new_page()
     yield opened
     context.close()
+
+
+def give_passwords(*usernames: str) -> None:
+    """The lifecycle council's people have API tokens only: give them the pages' test password."""
+    for username in usernames:
+        set_password(db.session, db.session.scalars(select(User).where(User.username == username)).one(), PASSWORD)
+    release()
+
+
+def sign_in(page: Any, audit: Accessibility, username: str, password: str = PASSWORD, next_path: str = "") -> None:
+    """Through the sign-in form (axe checks it); the caller waits for where the person lands."""
+    page.goto("/sign-in" + (f"?next={next_path}" if next_path else ""))
+    audit(page)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def release() -> None:

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from engine.models import User
-from tests.browser.conftest import Accessibility, release, screenshot
+from tests.browser.conftest import Accessibility, give_passwords, screenshot, sign_in
 from tests.lifecycle.conftest import TEAM, Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD
-from web.extensions import db
-from web.extensions import session as db_session
-from web.ui.passwords import set_password
 
 
 def _family_part_way(journey: Journey) -> str:  # noqa: F811
@@ -50,16 +43,11 @@ def _family_part_way(journey: Journey) -> str:  # noqa: F811
 def test_a_case_manager_sees_where_the_family_is_on_its_case_page(page: Any, journey: Journey,  # noqa: F811
                                                                   audit: Accessibility) -> None:
     ref = _family_part_way(journey)
-    user = db.session.scalars(select(User).where(User.username == "cm1")).one()
-    set_password(db_session(), user, PASSWORD)
-    release()
+    give_passwords("cm1")
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto("/sign-in")
-    page.fill("#username", "cm1")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in(page, audit, "cm1")
     page.wait_for_url("**/inbox")
     page.goto(f"/families/{ref}")
     page.wait_for_selector('[data-case-diagram] svg [data-element-id="review"]')

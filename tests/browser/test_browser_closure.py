@@ -6,25 +6,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.models import HumanTask, HumanTaskField, User
-from tests.browser.conftest import Accessibility, release
+from engine.models import HumanTask, HumanTaskField
+from tests.browser.conftest import Accessibility, give_passwords, release, sign_in
 from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD
 from web.extensions import db
-from web.ui.passwords import set_password
 from workflows.models import Family
 
 APPROVAL = "Approve or return the closure summary"
 REASONS = "Add the police data for the last quarter before this can close."
-
-
-def sign_in(page: Any, username: str, audit: Accessibility) -> None:
-    page.goto("/sign-in")
-    audit(page)
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url("**/inbox")
 
 
 def open_approval(page: Any, ref: str, audit: Accessibility) -> None:
@@ -52,11 +41,10 @@ def test_a_team_manager_returns_a_closure_summary_then_approves_it(page: Any, jo
     ref, people = referral["family_ref"], referral["people"]
     journey.triage(ref, people)
     journey.case_management_to_closure(ref, people)  # cm1's closure summary is written
-    user = db.session.scalars(select(User).where(User.username == "tm1")).one()
-    set_password(db.session, user, PASSWORD)
-    release()
+    give_passwords("tm1")
 
-    sign_in(page, "tm1", audit)
+    sign_in(page, audit, "tm1")
+    page.wait_for_url("**/inbox")
     audit(page)
     open_approval(page, ref, audit)
     # Nothing chosen: the GOV.UK error summary names the missing decision, and nothing is decided.

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.browser.conftest import Accessibility, release, screenshot
+from tests.browser.conftest import Accessibility, release, screenshot, sign_in
 from web.demo_people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import Family
@@ -20,11 +20,7 @@ def test_a_team_manager_reads_the_dashboard(page: Any, ctx: Flask, audit: Access
     merged = db.session.scalar(select(func.count()).select_from(Family).where(Family.status == "merged"))
     release()
     assert families and merged  # a council with a re-referral merged into a known family
-    page.goto("/sign-in")
-    audit(page)
-    page.fill("#username", "tm-mansfield-ehcm")
-    page.fill("#password", DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in(page, audit, "tm-mansfield-ehcm", DEMO_PASSWORD)
     page.wait_for_url("**/inbox")
     page.goto("/dashboard")
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"

@@ -7,19 +7,10 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.models import HumanTask
-from tests.browser.conftest import Accessibility, release, screenshot
+from tests.browser.conftest import Accessibility, release, screenshot, sign_in
 from tests.ui.conftest import FAMILY, PASSWORD, start
 from web.extensions import db
 from web.wiring import get_engine
-
-
-def sign_in(page: Any, audit: Accessibility, username: str) -> None:
-    page.goto("/")
-    page.wait_for_url("**/sign-in")
-    audit(page)
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def open_task(instance_id: int) -> str:
@@ -54,6 +45,8 @@ def test_sign_in_lands_on_the_inbox(page: Any, people: None, audit: Accessibilit
     start(data={**FAMILY, "family_ref": "F-2027-000002", "district": "mansfield",
                 "due_on": "2026-01-12T17:00:00+00:00"})
     release()
+    page.goto("/")  # the app opens on the sign-in page
+    page.wait_for_url("**/sign-in")
     sign_in(page, audit, "cm1")
     page.wait_for_url("**/inbox")
     assert "Overdue" in page.inner_text("tbody")
@@ -108,7 +101,7 @@ def test_answers_come_back_after_the_session_expires(page: Any, people: None, au
     page.wait_for_url("**/sign-in?**timeout=1**")
     assert "saved as a draft" in page.inner_text("main")
     audit(page)
-    page.fill("#username", "cm1")
+    page.fill("#username", "cm1")  # the sign-in page the time-out led to, with the task to come back to
     page.fill("#password", PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(f"**/tasks/{task_id}")

@@ -7,43 +7,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from engine.models import User
-from tests.browser.conftest import Accessibility, release, screenshot
+from tests.browser.conftest import Accessibility, give_passwords, screenshot, sign_in
 from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD
-from web.extensions import db
-from web.ui.passwords import set_password
 
 HOUSEHOLD = [*REFERRAL["household"],
              {"given_name": "Morgan", "family_name": "Smith", "date_of_birth": "2015-02-03", "relationship": "Daughter",
               "role": "child"}]
 
 
-def sign_in(page: Any, username: str, audit: Accessibility) -> None:
-    page.goto("/sign-in")
-    audit(page)
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_load_state()
-    audit(page)  # the landing page
-
-
 def family(journey: Journey) -> dict[str, Any]:  # noqa: F811
     referral = journey.refer(household=HOUSEHOLD)
     journey.triage(referral["family_ref"], referral["people"])
-    for name in ("admin", "cm2"):
-        set_password(db.session, db.session.scalars(select(User).where(User.username == name)).one(), PASSWORD)
-    release()
+    give_passwords("admin", "cm2")
     return referral
 
 
 def test_an_outsiders_look_at_a_case_is_refused_and_the_admin_sees_it_in_the_access_log(
         page: Any, journey: Journey, audit: Accessibility) -> None:  # noqa: F811
     ref = family(journey)["family_ref"]
-    sign_in(page, "cm2", audit)  # a case manager of the family's team, not allocated to it
+    sign_in(page, audit, "cm2")
+    page.wait_for_load_state()
+    audit(page)  # the landing page  # a case manager of the family's team, not allocated to it
     response = page.goto(f"/families/{ref}")
     assert response.status == 404
     assert page.inner_text("h1") == "Page not found"
@@ -53,7 +37,9 @@ def test_an_outsiders_look_at_a_case_is_refused_and_the_admin_sees_it_in_the_acc
     page.wait_for_load_state()
     audit(page)
 
-    sign_in(page, "admin", audit)
+    sign_in(page, audit, "admin")
+    page.wait_for_load_state()
+    audit(page)  # the landing page
     page.goto("/admin/families")
     audit(page)
     page.fill("#ref", ref)
@@ -70,7 +56,9 @@ def test_an_admin_downloads_one_persons_subject_access_file(page: Any, journey: 
                                                             audit: Accessibility, tmp_path: Path) -> None:
     referral = family(journey)
     sam, alex, morgan = referral["people"]
-    sign_in(page, "admin", audit)
+    sign_in(page, audit, "admin")
+    page.wait_for_load_state()
+    audit(page)  # the landing page
     page.goto("/admin/subject-access")
     audit(page)
     page.fill("#family_ref", referral["family_ref"])

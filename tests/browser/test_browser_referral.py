@@ -6,21 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.models import User
-from tests.browser.conftest import Accessibility, release, screenshot
+from tests.browser.conftest import Accessibility, give_passwords, release, screenshot, sign_in
 from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD
 from web.extensions import db
-from web.ui.passwords import set_password
 from workflows.models import Family, Referral
-
-
-def sign_in(page: Any, audit: Accessibility, username: str) -> None:
-    page.goto("/sign-in")
-    audit(page)
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def add_member(page: Any, index: int, given: str, born: tuple[str, str, str], relationship: str, role: str) -> None:
@@ -37,9 +26,7 @@ def add_member(page: Any, index: int, given: str, born: tuple[str, str, str], re
 
 def test_a_partner_refers_a_family_and_the_early_help_unit_can_pick_it_up(
         page: Any, journey: Journey, audit: Accessibility) -> None:  # noqa: F811
-    for username in ("partner", "ehu1"):
-        set_password(db.session, db.session.scalars(select(User).where(User.username == username)).one(), PASSWORD)
-    release()
+    give_passwords("partner", "ehu1")
     sign_in(page, audit, "partner")
     page.wait_for_url("**/refer")  # a partner lands on the referral form
     audit(page)

@@ -8,14 +8,8 @@ import io
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from engine.models import User
-from tests.browser.conftest import Accessibility, release, screenshot
+from tests.browser.conftest import Accessibility, give_passwords, release, screenshot, sign_in
 from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD
-from web.extensions import db
-from web.ui.passwords import set_password
 
 CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"
 
@@ -26,14 +20,8 @@ def test_the_tf_team_audits_a_family_and_downloads_the_claim_file(page: Any, jou
     window = journey.claim_window("2028 December", CUTOFF, CLOSES)
     journey.travel("P20M")
     journey.audit(failing, 1, result="fail")  # not claimable in this window: the page says why
-    user = db.session.scalars(select(User).where(User.username == "tf1")).one()
-    set_password(db.session, user, PASSWORD)
-    release()
-
-    page.goto("/sign-in?next=/tf/audits")
-    page.fill("#username", "tf1")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    give_passwords("tf1")
+    sign_in(page, audit, "tf1", next_path="/tf/audits")
     page.wait_for_url("**/tf/audits")
     assert "Stage 1 audits" in page.inner_text("main")
     audit(page)

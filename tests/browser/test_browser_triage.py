@@ -4,27 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from engine.models import User
-from tests.browser.conftest import Accessibility, release
+from tests.browser.conftest import Accessibility, give_passwords, release, sign_in
 from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD
-from web.extensions import db
-from web.ui.passwords import set_password
 
 
 def test_the_early_help_unit_triages_a_referral_from_the_inbox(page: Any, journey: Journey,  # noqa: F811
                                                               audit: Accessibility) -> None:
     referral = journey.refer()
     ref = referral["family_ref"]
-    user = db.session.scalars(select(User).where(User.username == "ehu1")).one()
-    set_password(db.session, user, PASSWORD)
-    release()
-    page.goto("/sign-in")
-    page.fill("#username", "ehu1")
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    give_passwords("ehu1")
+    sign_in(page, audit, "ehu1")
     page.wait_for_url("**/inbox")
     page.get_by_role("link", name="Tasks I can pick up").click()
     audit(page)
