@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from web.demo import Demo
@@ -22,11 +22,7 @@ def tell(demo: Demo, say: Callable[[str], None]) -> None:
     pft = [demo.refer() for _ in range(4)]
     for family in pft:
         demo.triage(family, "parenting_family_team")
-        demo.do(family, "pft_plan", "pft1", {
-            "intervention": "Eight weekly parenting sessions.", "agreed_on": demo.today(),
-            "review_date": (demo.clock.now() + timedelta(days=60)).date().isoformat(),
-            "targets": [{"indicator": 7, "person_id": family["people"][1], "target": "Morning routine",
-                         "by_date": (demo.clock.now() + timedelta(days=60)).date().isoformat()}]})
+        _pft_plan(demo, family)
     for family in [demo.refer() for _ in range(4)]:
         demo.triage(family, "signpost_external")
         demo.do(family, "gather_signposting_evidence", "ehu1", {
@@ -115,6 +111,10 @@ def tell(demo: Demo, say: Callable[[str], None]) -> None:
     demo.travel("P2M")
     for family in open_cases[7:]:
         demo.review(family, ready=False)
+    pft_now = [demo.refer() for _ in range(2)]  # the Parenting and Family Team: one to plan, one under way
+    for family in pft_now:
+        demo.triage(family, "parenting_family_team")
+    _pft_plan(demo, pft_now[1])
     demo.travel("P20D")
     for _ in range(6):
         demo.refer()
@@ -123,3 +123,11 @@ def tell(demo: Demo, say: Callable[[str], None]) -> None:
         "name": f"Claim window {cutoff:%B %Y}", "local_cutoff_at": cutoff.isoformat(),
         "closes_at": (cutoff + timedelta(days=30)).isoformat()})
     say(f"done: {len(demo.families)} families referred")
+
+
+def _pft_plan(demo: Demo, family: dict[str, Any]) -> None:
+    by_date = (demo.clock.now() + timedelta(days=60)).date().isoformat()
+    demo.do(family, "pft_plan", "pft1", {
+        "intervention": "Eight weekly parenting sessions.", "agreed_on": demo.today(), "review_date": by_date,
+        "targets": [{"indicator": 7, "person_id": family["people"][1], "target": "Morning routine",
+                     "by_date": by_date}]})

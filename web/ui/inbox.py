@@ -69,19 +69,24 @@ def _team_members(actor: Actor) -> list[tuple[str, str]]:
     return [(username, name) for username, name in rows]
 
 
+def _first_with_work(tabs: list[str], counts: dict[str, int]) -> str:
+    """Arriving without a tab: one's own tasks, else those one can pick up, else the team's."""
+    return next((t for t in ("mine", "available", "team") if t in tabs and counts[t]), "mine")
+
+
 @ui.get("/inbox")
 @signed_in
 @logs_access("task_list")
 def inbox() -> ResponseReturnValue:
     actor = current_actor()
     tabs = [t for t in TABS if t != "team" or _is_manager(actor)]
-    tab = request.args.get("tab", "mine")
-    if tab not in tabs:
-        tab = "mine"
     args = {k: request.args.get(k, "") for k in (*FILTER_KEYS, "team")}
     now = get_engine().clock.now()
     counts = {t: queries.count_tasks(db_session(), actor, replace(_filter(actor, t, args), limit=1), now,
                                      cap=COUNT_CAP) for t in tabs}
+    tab = request.args.get("tab") or _first_with_work(tabs, counts)
+    if tab not in tabs:
+        tab = "mine"
     cursor = request.args.get("cursor") or None
     page = queries.list_tasks(db_session(), actor, replace(_filter(actor, tab, args), cursor=cursor), now)
     filters: dict[str, Any] = {k: v for k, v in args.items() if v}

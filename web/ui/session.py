@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from flask import current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.access import ADMIN, PROCESS_OWNER, Actor
+from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
 from engine.identity import actor_for
 from engine.models import User
 from web.extensions import db
@@ -126,6 +126,8 @@ def landing_url(actor: Actor) -> str:
         return url_for("ui.admin_definitions")
     if actor.groups == {REFERRER}:
         return url_for("ui.referral_start")
+    if actor.groups & {"tf_project_manager", "tf_coordinator"} and not actor.groups & {"tf_team", TEAM_MANAGER}:
+        return url_for("ui.dashboard")  # oversight first; their audits are a click away under Tasks
     return url_for("ui.inbox")
 
 
