@@ -46,11 +46,15 @@ class Referrer(FormSchema):
             raise ValidationError({"email": ["Enter an email address or a telephone number"]})
 
 
+# A person's names and relationship are stored in columns of this size (workflows.models.Person).
+PERSON_TEXT_MAX_LENGTH = 100
+
+
 class HouseholdMember(FormSchema):
-    given_name = text("First name", required="Enter the first name")
-    family_name = text("Last name", required="Enter the last name")
+    given_name = text("First name", required="Enter the first name", max_length=PERSON_TEXT_MAX_LENGTH)
+    family_name = text("Last name", required="Enter the last name", max_length=PERSON_TEXT_MAX_LENGTH)
     date_of_birth = day("Date of birth", required="Enter the date of birth", past=True)
-    relationship = text("Relationship", required="Enter the relationship",
+    relationship = text("Relationship", required="Enter the relationship", max_length=PERSON_TEXT_MAX_LENGTH,
                         hint="To the main carer, for example mother, son or grandparent")
     role = choice("Adult or child", ROLES, required="Select whether the person is an adult or a child")
     gender = choice("Gender", GENDERS, widget="select", invalid="Select the gender from the list")

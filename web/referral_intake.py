@@ -26,8 +26,9 @@ from workflows.models import Family, IdempotentRequest, Person, Referral
 
 SUBMITTERS = frozenset({"referrer", "early_help_unit", "admin"})
 PROCESS = "family_referral"
-# Who a signed-out submission from the public form is recorded as. The parentheses keep it out of the
-# usernames an administrator can create (``[a-z][a-z0-9_.-]*``), so no account can ever be this actor.
+# Who a signed-out submission from the public form is recorded as. ``engine.identity.create_user``
+# refuses names in brackets (the CLI, OIDC and the admin pages all create users through it), so no
+# account can ever be this actor and read the public's submissions.
 PUBLIC = Actor("(public)", frozenset({"referrer"}))
 
 

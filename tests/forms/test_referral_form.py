@@ -97,6 +97,16 @@ def test_a_date_of_birth_that_is_not_a_real_date_is_refused(kit: Any, value: Any
     assert kit.errors_with("referral", path, value) == kit.at(path, "Date of birth must be a real date")
 
 
+@pytest.mark.parametrize(("name", "label"), [("given_name", "First name"), ("family_name", "Last name"),
+                                             ("relationship", "Relationship")])
+def test_a_persons_text_fits_the_column_that_stores_it(kit: Any, name: str, label: str) -> None:
+    path = ("household", 0, name)
+    assert kit.errors_with("referral", path, "x" * 101) == kit.at(path, f"{label} must be 100 characters or less")
+    data = kit.valid("referral")
+    data["household"][0][name] = "x" * 100
+    kit.validate("referral", data)
+
+
 def test_an_empty_household_is_refused(kit: Any) -> None:
     assert kit.errors_with("referral", ("household",), []) == {
         "household": ["Add at least one household member"]}
