@@ -47,8 +47,14 @@ def next_review(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def close_family(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
-    """Closure approved (or the route needs none): the family is closed on the given day."""
+    """Closure approved (or the route needs none): the family is closed on the given day.
+
+    ``open_elsewhere``: the family was open on another journey when this one matched it (a re-referral
+    routed to signposting or no further action); that journey closes it, not this one.
+    """
     family = family_by_ref(ctx.session, param(params, "family_ref"))
+    if params.get("open_elsewhere"):
+        return {"family_ref": family.ref, "closed_on": None, "open_elsewhere": True}
     family.status = "closed"
     family.closed_on = params.get("closed_on") or london_day(ctx.now)
     if params.get("approved"):

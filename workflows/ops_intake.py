@@ -98,7 +98,10 @@ def record_triage(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     judged = eligibility(indicators, family.framework)
     family.indicators, family.headline_issues = indicators, judged["headline_issues"]
     family.eligible = judged["eligible"]
-    family.route = triage["route"]
+    if status_before != "open":
+        # A family still open keeps the route of the journey it is on: a re-referral matched to it
+        # adds what it tells (indicators, the break of its windows), and its own route never closes it.
+        family.route = triage["route"]
     family.status = "open"
     family.team_id = family.team_id or _team_for(session, family.district)
     return {"ok": True, "family_ref": family.ref, "matched": match != "new", "status_before": status_before,

@@ -121,7 +121,10 @@ def test_a_re_referral_of_an_open_family_breaks_its_employment_window_and_no_ren
     ref, _ = _employed(journey)
     second = journey.refer()
     journey.triage(second["family_ref"], second["people"], match=ref, route="no_further_action", indicators=(7,))
-    (outcome,) = journey.family(ref)["outcomes"]
+    family = journey.family(ref)
+    # Still open on its case management journey: the re-referral's own route does not close it.
+    assert (family["status"], family["route"], family["closed_on"]) == ("open", "case_management", None)
+    (outcome,) = family["outcomes"]
     assert (outcome["status"], outcome["reason"]) == ("broken", f"re-referred: {second['referral_ref']}")
     task = journey.task(ref, "renew_employment", "cm1")  # the family was open before the re-referral
     assert (task["group"], task["assignee"]) == ("case_manager", "cm1")
