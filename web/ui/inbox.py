@@ -106,7 +106,8 @@ def inbox() -> ResponseReturnValue:
     )
 
 
-def _act(label: str, action: str, task_id: str, actor: Actor, to: str | None = None) -> bool:
+def act_on_task(label: str, action: str, task_id: str, actor: Actor, to: str | None = None) -> bool:
+    """Claim, release or assign from a list; a refusal is flashed under ``label`` and the list shown again."""
     engine = get_engine()
     try:
         if action == "claim":
@@ -134,7 +135,7 @@ def inbox_post() -> ResponseReturnValue:
     back_url = url_for("ui.inbox") + ("?" + urlencode(_safe_query(back)) if back else "")
     if action.startswith(("claim:", "unclaim:")):
         verb, _, task_id = action.partition(":")
-        if _act("Could not update the task", verb, task_id, actor):
+        if act_on_task("Could not update the task", verb, task_id, actor):
             flash("Task claimed: it is now in your tasks" if verb == "claim" else "Task released")
     elif action in ("bulk-claim", "assign"):
         if not selected:
@@ -144,7 +145,7 @@ def inbox_post() -> ResponseReturnValue:
         if action == "assign" and not to:
             flash("Select who to assign the tasks to")
             return redirect(back_url)
-        done = sum(_act("Could not update a task", "claim" if action == "bulk-claim" else "assign", task_id,
+        done = sum(act_on_task("Could not update a task", "claim" if action == "bulk-claim" else "assign", task_id,
                         actor, to) for task_id in selected[:queries.MAX_PAGE])
         outcome = "claimed" if action == "bulk-claim" else f"assigned to {to}"
         flash(f"{done} task{'s' if done != 1 else ''} {outcome}")

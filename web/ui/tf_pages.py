@@ -17,7 +17,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from engine import queries
 from engine.access import may_do
@@ -30,7 +29,7 @@ from web.extensions import session as db_session
 from web.ui import ui
 from web.ui.case_context import district_label
 from web.ui.errors import html_error
-from web.ui.inbox import _act
+from web.ui.inbox import act_on_task
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
 from workflows.claimability import Facts, Verdict, assess
@@ -58,11 +57,7 @@ def tf_readers(view: F) -> F:
 
 
 def case_url(ref: str | None) -> str | None:
-    """The family's case page; None (plain text) while that page is not part of the app."""
-    try:
-        return url_for("ui.case", ref=ref) if ref else None
-    except BuildError:
-        return None
+    return url_for("ui.case", ref=ref) if ref else None
 
 
 # -- the audit queue ---------------------------------------------------------------------------------
@@ -103,7 +98,7 @@ def tf_audits() -> ResponseReturnValue:
 def tf_audits_post() -> ResponseReturnValue:
     """Claim or release from the queue: the inbox's own action, back to the same stage."""
     verb, _, task_id = request.form.get("action", "").partition(":")
-    if verb in ("claim", "unclaim") and _act("Could not update the task", verb, task_id, current_actor()):
+    if verb in ("claim", "unclaim") and act_on_task("Could not update the task", verb, task_id, current_actor()):
         flash("Task claimed: it is now in your tasks" if verb == "claim" else "Task released")
     return redirect(url_for("ui.tf_audits", stage=_stage(request.form.get("stage"))))
 
