@@ -4,7 +4,7 @@
 
 Uses its own database (``BENCH_DASHBOARD_DATABASE_URL``, default .../bench_dashboard), dropped and
 migrated afresh. Families are bulk-inserted with ``generate_series`` across the seven districts and
-every stage; 40% are on the TF register with two or three headline issues. Each panel's query
+every stage; 40% are on the TF register with two headline issues each. Each panel's query
 (workflows/dashboard_queries.py) is timed as the page runs it, county-wide and for one district.
 """
 
@@ -48,6 +48,11 @@ REGISTER_SQL = """
 INSERT INTO tf_register (family_id, added_at, headline_issues, framework)
 SELECT id, now(), headline_issues, framework FROM family WHERE eligible
 """
+ISSUES_SQL = """
+INSERT INTO tf_register_issue (family_id, headline_issue, district)
+SELECT DISTINCT f.id, CAST(issue.value AS INTEGER), f.district
+FROM tf_register r JOIN family f ON f.id = r.family_id, json_array_elements_text(f.headline_issues) AS issue
+"""
 
 
 def _fresh(url: str) -> None:
@@ -70,9 +75,10 @@ def _load(url: str, families: int) -> dict[str, int]:
     with engine.begin() as connection:
         connection.execute(text(FAMILIES_SQL.format(districts=districts)), {"n": families})
         registered = connection.execute(text(REGISTER_SQL)).rowcount
+        connection.execute(text(ISSUES_SQL))  # what add_to_tf_register writes
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("VACUUM (ANALYZE) family"))
-        connection.execute(text("VACUUM (ANALYZE) tf_register"))
+        for table in ("family", "tf_register", "tf_register_issue"):
+            connection.execute(text(f"VACUUM (ANALYZE) {table}"))
     engine.dispose()
     return {"families": families, "on_register": registered}
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, true, union_all
+from sqlalchemy import Integer, and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import TableValuedAlias
 
 from engine.models import HumanTask, TaskStatus, Team
-from workflows.models import Claim, ClaimWindow, Family, TeamSetting, TfRegister
+from workflows.models import Claim, ClaimWindow, Family, TeamSetting, TfRegister, TfRegisterIssue
 
 # The stages a family moves through, in journey order: a (status, route) pair read as people say it.
 STAGES: tuple[tuple[str, str], ...] = (
@@ -110,24 +109,15 @@ def reviews_by_team(session: Session, now: datetime, district: str | None = None
 
 def identified_by_headline(session: Session, district: str | None = None) -> dict[int, int]:
     """Families on the TF register by headline issue (1-6), and under 0 the number of families: a
-    family with three issues counts once under each, so the issues do not add up to the families."""
-    issue = _array_elements(session)
-    per_issue = (select(cast(issue.c.value, Integer).label("issue"), func.count().label("n"))
-                 .select_from(TfRegister).join(Family, Family.id == TfRegister.family_id).join(issue, true())
-                 .group_by(cast(issue.c.value, Integer)))
-    total = (select(literal(0, Integer).label("issue"), func.count().label("n"))
-             .select_from(TfRegister).join(Family, Family.id == TfRegister.family_id))
+    family with three issues counts once under each, so the issues do not add up to the families.
+    Index-only counts: ``ix_tf_register_issue`` (or its district twin) and the register's primary key."""
+    per_issue = (select(TfRegisterIssue.headline_issue.label("issue"), func.count().label("n"))
+                 .group_by(TfRegisterIssue.headline_issue))
+    total = select(literal(0, Integer).label("issue"), func.count().label("n")).select_from(TfRegister)
     if district:
-        per_issue = per_issue.where(Family.district == district)
-        total = total.where(Family.district == district)
+        per_issue = per_issue.where(TfRegisterIssue.district == district)
+        total = total.where(TfRegister.family_id.in_(select(Family.id).where(Family.district == district)))
     return {int(i): int(n) for i, n in session.execute(union_all(per_issue, total))}
-
-
-def _array_elements(session: Session) -> TableValuedAlias:
-    """The family's ``headline_issues`` JSON array as rows (a lateral function on both backends)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return func.json_array_elements_text(Family.headline_issues).table_valued("value").render_derived()
-    return func.json_each(Family.headline_issues).table_valued("value")
 
 
 def claims_by_window(session: Session, district: str | None = None) -> list[WindowClaims]:

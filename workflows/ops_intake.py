@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from engine.steps import StepContext
-from workflows.models import Family, Person, Referral, TeamSetting, TfRegister
+from workflows.models import Family, Person, Referral, TeamSetting, TfRegister, TfRegisterIssue
 from workflows.ops_common import earned_autonomy, family_by_ref, make_ref, param, setting
 from workflows.rules import eligibility
 
@@ -129,5 +129,10 @@ def add_to_tf_register(ctx: StepContext, params: dict[str, Any]) -> dict[str, An
     if added:
         ctx.session.add(TfRegister(family_id=family.id, added_at=ctx.now, headline_issues=family.headline_issues,
                                    framework=family.framework))
+        ctx.session.flush()
         ctx.record("tf_team_alerted", data={"family_ref": family.ref, "headline_issues": family.headline_issues})
+    # The issue rows follow the family's current issues (a matched re-referral can add some).
+    ctx.session.execute(delete(TfRegisterIssue).where(TfRegisterIssue.family_id == family.id))
+    ctx.session.add_all(TfRegisterIssue(family_id=family.id, headline_issue=int(issue), district=family.district)
+                        for issue in sorted(set(family.headline_issues)))
     return {"family_ref": family.ref, "on_register": True, "added": added, "headline_issues": family.headline_issues}
