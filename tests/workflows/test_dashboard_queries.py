@@ -118,6 +118,16 @@ def test_a_merged_referral_is_not_a_second_family(journey: Journey) -> None:  # 
     assert [(r.stage, r.families) for r in q.families_by_stage(db.session)] == [("case_management", 1)]
 
 
+def test_a_re_referral_that_adds_a_headline_issue_is_counted_under_it(journey: Journey) -> None:  # noqa: F811
+    known = journey.refer()
+    journey.triage(known["family_ref"], known["people"], indicators=(22, 7))  # domestic abuse, education
+    assert q.identified_by_headline(db.session) == {0: 1, 2: 1, 5: 1}
+    again = journey.refer()
+    journey.triage(again["family_ref"], again["people"], match=known["family_ref"], indicators=(16,))  # work
+    assert q.identified_by_headline(db.session) == {0: 1, 2: 1, 4: 1, 5: 1}
+    assert q.identified_by_headline(db.session, "newark_and_sherwood") == {0: 1, 2: 1, 4: 1, 5: 1}
+
+
 def test_overdue_reviews_by_team_before_and_after_the_sweep(journey: Journey) -> None:  # noqa: F811
     seed(journey)
     now = get_engine().clock.now()
