@@ -18,11 +18,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench.db import build_app, fresh_postgres
 from bench.stats import summary_ms
-from web import create_app
 from web.extensions import db
 from workflows import dashboard_queries as q
 
@@ -53,20 +52,6 @@ INSERT INTO tf_register_issue (family_id, headline_issue, district)
 SELECT DISTINCT f.id, CAST(issue.value AS INTEGER), f.district
 FROM tf_register r JOIN family f ON f.id = r.family_id, json_array_elements_text(f.headline_issues) AS issue
 """
-
-
-def _fresh(url: str) -> None:
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = make_url(url).database
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
 
 
 def _load(url: str, families: int) -> dict[str, int]:
@@ -100,15 +85,10 @@ def main() -> int:
     parser.add_argument("--calls", type=int, default=20)
     args = parser.parse_args()
     url = os.environ.get("BENCH_DASHBOARD_DATABASE_URL", DEFAULT_URL)
-    _fresh(url)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "CLOCK": "system",
-                      "SCHEDULER_ENABLED": False, "SECRET_KEY": "bench-only"})
+    fresh_postgres(url)
+    app = build_app(url)  # migrated to heads
     results: dict[str, Any] = {"calls": args.calls}
     with app.app_context():
-        from flask_migrate import upgrade
-
-        upgrade(revision="heads")
-        db.session.remove()
         results["load"] = _load(url, args.families)
         session, now = db.session(), datetime.now(UTC)
         panels = {

@@ -30,27 +30,38 @@ def pg_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_PG_URL)
 
 
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database that ``url`` names, unless it exists."""
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 def postgres_available() -> str | None:
     """None when the bench database can be reached (created if missing); otherwise why not."""
-    url = make_url(pg_url())
     try:
-        admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": url.database})
-            if not exists:
-                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-        admin.dispose()
+        create_database(pg_url())
     except Exception as error:  # any failure to connect means: skip the PostgreSQL benchmarks
-        return f"PostgreSQL not reachable at {url.render_as_string(hide_password=True)}: {error}"
+        return f"PostgreSQL not reachable at {make_url(pg_url()).render_as_string(hide_password=True)}: {error}"
     return None
 
 
-def reset_postgres() -> None:
-    engine = create_engine(pg_url(), isolation_level="AUTOCOMMIT")
+def reset_postgres(url: str | None = None) -> None:
+    """Empty the database (the bench database unless ``url`` names another): its schema dropped."""
+    engine = create_engine(url or pg_url(), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+def fresh_postgres(url: str) -> None:
+    """A benchmark's own PostgreSQL database, created if missing and emptied."""
+    create_database(url)
+    reset_postgres(url)
 
 
 @contextmanager

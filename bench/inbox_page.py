@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bench import scale
+from bench.db import fresh_postgres
 from bench.stats import summary_ms
 from engine.access import Actor
 from engine.identity import create_user
@@ -43,20 +43,6 @@ PAGES = {
 }
 
 
-def _fresh(url: str) -> None:
-    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        name = make_url(url).database
-        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
 def _give_work(url: str) -> dict[str, int]:
     """The bulk rows assign every case manager task to someone else: give the bench case manager some
     of their team's tasks, and leave some unclaimed, so every tab has rows to page through."""
@@ -75,7 +61,7 @@ def _give_work(url: str) -> dict[str, int]:
 
 
 def run(url: str, open_tasks: int, calls: int) -> dict[str, Any]:
-    _fresh(url)
+    fresh_postgres(url)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "CLOCK": "system",
                       "SCHEDULER_ENABLED": False, "SECRET_KEY": "bench-only"})
     results: dict[str, Any] = {"open_tasks": open_tasks, "calls": calls, "pages": {}}
