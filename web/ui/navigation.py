@@ -11,8 +11,8 @@ from typing import Any
 from flask import url_for
 
 from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
+from workflows.family_view import TF_GROUPS
 
-TF_GROUPS = frozenset({"tf_team", "tf_project_manager", "tf_coordinator"})
 STAFF = frozenset({"early_help_unit", "case_manager", TEAM_MANAGER, "parenting_family_team", PROCESS_OWNER,
                    ADMIN}) | TF_GROUPS
 

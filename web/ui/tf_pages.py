@@ -8,10 +8,8 @@ engine's indexed inbox queries and the JSON API's code (web/api/claims.py, web/a
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,24 +17,25 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from engine import queries
-from engine.access import may_do
+from engine.access import ADMIN, may_do
 from engine.models import HumanTask, HumanTaskField, TaskStatus
 from web.api.access_log import logs_access
 from web.api.claim_file import claim_file_response
-from web.api.claims import INVALIDATABLE, InvalidateSchema, claim_for_tf_team, invalidate_claim, is_tf_reader
+from web.api.claims import INVALIDATABLE, InvalidateSchema, claim_for_tf_team, invalidate_claim
 from web.api.errors import ApiError
 from web.extensions import session as db_session
 from web.ui import ui
+from web.ui.admin import only
 from web.ui.case_context import district_label
 from web.ui.errors import html_error
 from web.ui.inbox import act_on_task
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
 from workflows.claimability import Facts, Verdict, assess
+from workflows.family_view import TF_GROUPS
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
 from workflows.rules import redraw_audit_sample
 
-F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 STAGES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
 QUEUE_PAGE = 25
 POOL_PAGE = 50
@@ -44,16 +43,9 @@ LIST_LIMIT = 200
 COUNT_CAP = 1000
 
 
-def tf_readers(view: F) -> F:
-    """The TF groups and administrators; anyone else the same 404 as an unknown window (logged first)."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        if not is_tf_reader(current_actor()):
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+# The TF groups and administrators (the same rule as the API's ``is_tf_reader``); anyone else the same
+# 404 as an unknown window, logged first.
+tf_readers = only(ADMIN, *TF_GROUPS)
 
 
 def case_url(ref: str | None) -> str | None:
