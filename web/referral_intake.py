@@ -115,6 +115,17 @@ def _claim_key(actor: Actor, key: str, body_sha256: str) -> IdempotentRequest | 
     return existing.response
 
 
+def own_referral(actor: Actor, ref: str) -> tuple[Referral, bool] | None:
+    """A referral as its submitter may see it: the row and whether triage has decided it (the family is
+    no longer provisional). None for an unknown reference and for anyone else alike, admins included."""
+    db = session()
+    referral = db.scalar(select(Referral).where(Referral.ref == ref))
+    if referral is None or referral.submitted_by != actor.username:
+        return None
+    family = db.get(Family, referral.family_id)
+    return referral, family is not None and family.status != "provisional"
+
+
 def answer(instance_id: int) -> dict[str, Any] | None:
     """What a submitter is told: the references and the people's ids, read back from the rows written."""
     db = session()

@@ -8,25 +8,20 @@ the same 404 as for an unknown reference; every read is access-logged.
 from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from web.api import api
 from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.extensions import session
-from workflows.models import Family, Referral
+from web.referral_intake import own_referral
 
 
 @api.get("/referrals/<ref>")
 @logs_access("referral", "ref")
 def get_referral(ref: str) -> ResponseReturnValue:
-    actor = current_actor()
-    db = session()
-    referral = db.scalar(select(Referral).where(Referral.ref == ref))
-    if referral is None or referral.submitted_by != actor.username:
+    found = own_referral(current_actor(), ref)
+    if found is None:
         raise ApiError(404, "not_found", f"referral {ref} not found")
-    family = db.get(Family, referral.family_id)
-    triaged = family is not None and family.status != "provisional"
+    referral, triaged = found
     return {"referral_ref": referral.ref, "received_at": referral.received_at.isoformat(),
             "status": "triaged" if triaged else "received"}

@@ -16,12 +16,10 @@ from flask import g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from marshmallow import ValidationError
-from sqlalchemy import select
 
 from forms.choices import DISTRICTS, GENDERS, ROLES
 from web import referral_intake as intake
 from web.api.access_log import logs_access
-from web.extensions import db
 from web.ui import referral_drafts as drafts
 from web.ui import ui
 from web.ui.errors import html_error
@@ -30,7 +28,6 @@ from web.ui.referral import referral_page
 from web.ui.referral_flow import FORM, first_incomplete, specs, submitter
 from web.ui.timefmt import long_date
 from web.wiring import get_engine
-from workflows.models import Family, Referral
 
 LABELS = {"district": dict(DISTRICTS), "role": dict(ROLES), "gender": dict(GENDERS)}
 
@@ -129,10 +126,9 @@ def referral_send() -> ResponseReturnValue:
 def referral_confirmation(ref: str) -> ResponseReturnValue:
     """Only what ``GET /api/v1/referrals/{ref}`` tells the submitter: the reference, when, and whether triaged."""
     actor, _ = submitter()
-    referral = db.session.scalar(select(Referral).where(Referral.ref == ref)) if drafts.sent_here(ref) else None
-    if referral is None or actor is None or referral.submitted_by != actor.username:
+    found = intake.own_referral(actor, ref) if actor is not None and drafts.sent_here(ref) else None
+    if found is None:
         return html_error(404)
-    family = db.session.get(Family, referral.family_id)
-    triaged = family is not None and family.status != "provisional"
+    referral, triaged = found
     return render_template("ui/referral/confirmation.html", title="Referral sent", referral=referral,
                            triaged=triaged, signed_in=g.get("user") is not None)
