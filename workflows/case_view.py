@@ -8,7 +8,7 @@ claim window (which serves many families) only the events of this family's own a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -139,18 +139,27 @@ def build_case(session: Session, family: Family, now: datetime) -> CaseView:
 
 
 def _issues(view: CaseView, family: Family, data: Mapping[str, Any], names: Mapping[str, str]) -> None:
-    found: dict[int, list[str]] = {}
     rows = list(_rows(family.indicators)) + _rows(_mapping(data.get("assessment")).get("indicators"))
+    view.issues = indicators_by_headline(rows, names, family.framework)
+
+
+def indicators_by_headline(rows: Iterable[Mapping[str, Any]], names: Mapping[str, str],
+                           framework_id: str) -> list[tuple[str, list[str]]]:
+    """Indicator rows (``{"person_id", "indicator"}``) as "label (person)" lines under the framework's
+    headline issues, each person's indicator once; headline issues with nothing are left out."""
+    found: dict[int, list[str]] = {}
     seen: set[tuple[str, int]] = set()
     for row in rows:
         number, person = row.get("indicator"), str(row.get("person_id"))
         if isinstance(number, int) and (person, number) not in seen:
             seen.add((person, number))
             found.setdefault(number, []).append(_label(number, names.get(person, "")))
-    for headline, numbers in load_framework(family.framework).headline_groups():
+    grouped = []
+    for headline, numbers in load_framework(framework_id).headline_groups():
         listed = [text for number in numbers for text in found.get(number, [])]
         if listed:
-            view.issues.append((headline, listed))
+            grouped.append((headline, listed))
+    return grouped
 
 
 def _plan(session: Session, view: CaseView, own: list[Instance], names: Mapping[str, str]) -> None:

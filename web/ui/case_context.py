@@ -10,12 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forms.choices import DISTRICTS, INDICATORS, ROLES
-from workflows.frameworks.loader import load_framework
+from forms.choices import DISTRICTS, ROLES
+from workflows.case_view import indicators_by_headline
 
 FOP = "fop-2017"  # the indicators the forms offer (forms.choices.INDICATORS) are the FOP's
 
-_INDICATOR = {number: label for number, label in INDICATORS}
 _DISTRICT = dict(DISTRICTS)
 _ROLE = dict(ROLES)
 
@@ -52,18 +51,9 @@ def build(data: Mapping[str, Any], fields: Mapping[str, Any]) -> CaseContext:
         context.household.append({"name": name, "date_of_birth": str(person.get("date_of_birth", "")),
                                   "role": _ROLE.get(str(person.get("role")), ""),
                                   "relationship": str(person.get("relationship", ""))})
-    found: dict[int, list[str]] = {}
-    for form_key in ("triage", "assessment"):
-        for row in _rows(_mapping(data.get(form_key)).get("indicators")):
-            number = row.get("indicator")
-            if isinstance(number, int):
-                who = names.get(str(row.get("person_id")), "")
-                label = str(_INDICATOR.get(number, number))
-                found.setdefault(number, []).append(f"{label} ({who})" if who else label)
-    for headline, numbers in load_framework(FOP).headline_groups():
-        listed = [text for number in numbers for text in found.get(number, [])]
-        if listed:
-            context.issues.append((headline, listed))
+    rows = [row for form_key in ("triage", "assessment")
+            for row in _rows(_mapping(data.get(form_key)).get("indicators"))]
+    context.issues = indicators_by_headline(rows, names, FOP)
     for row in _rows(_mapping(data.get("action_plan") or data.get("pft_plan")).get("targets")):
         context.plan.append({"target": str(row.get("target", "")), "by_date": str(row.get("by_date", "")),
                              "person": names.get(str(row.get("person_id")), "")})
