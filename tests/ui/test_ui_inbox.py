@@ -44,6 +44,9 @@ def test_filters_narrow_the_list(client: FlaskClient, people: None) -> None:
     assert "There are no tasks here that match the filters" in page
     oldest = client.get("/inbox?tab=mine&sort=oldest").get_data(as_text=True)
     assert oldest.index("F-2027-000001") < oldest.index("F-2027-000002")
+    # The "Waiting" column holds durations: longest waiting first is descending, newest first ascending.
+    assert 'aria-sort="descending">Waiting' in oldest
+    assert 'aria-sort="ascending">Waiting' in client.get("/inbox?tab=mine").get_data(as_text=True)
 
 
 def test_a_team_task_is_claimed_and_released_from_the_list(client: FlaskClient, people: None) -> None:
