@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.engine import make_url
@@ -148,3 +150,14 @@ class SqlCounter:
             "commits": round(self.commits / calls, 2),
             "by_kind": {kind: round(n / calls, 2) for kind, n in sorted(self.statements.items())},
         }
+
+
+def signed_in_client(app: Flask, username: str, password: str) -> FlaskClient:
+    """A test client signed in through the sign-in page (its CSRF token read from the form)."""
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True))
+    assert token is not None, "no CSRF token on the sign-in page"
+    response = client.post("/sign-in", data={"csrf_token": token.group(1), "username": username,
+                                             "password": password})
+    assert response.status_code == 302, f"{username} could not sign in"
+    return client

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench import scale
-from bench.db import fresh_postgres
+from bench.db import fresh_postgres, signed_in_client
 from bench.stats import summary_ms
 from engine.access import Actor
 from engine.identity import create_user
@@ -80,14 +79,7 @@ def run(url: str, open_tasks: int, calls: int) -> dict[str, Any]:
         db.session.remove()
         results["load"] = scale.load(url, version_id, scale.ScaleSizes(open_tasks, open_tasks, open_tasks * 3))
         results["people"] = _give_work(url)
-        clients = {}
-        for username in ("cm-bench", "tm-bench"):
-            client = app.test_client()
-            page = client.get("/sign-in").get_data(as_text=True)
-            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-            assert client.post("/sign-in", data={"csrf_token": token, "username": username,
-                                                 "password": PASSWORD}).status_code == 302
-            clients[username] = client
+        clients = {username: signed_in_client(app, username, PASSWORD) for username in ("cm-bench", "tm-bench")}
         for label, (username, path) in PAGES.items():
             client = clients[username]
             for _ in range(10):  # warm the caches and the connection pool

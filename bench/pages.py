@@ -13,30 +13,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import tempfile
 import time
 from typing import Any
 
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from bench.db import signed_in_client
 from bench.stats import summary_ms
 from web import create_app
 from web.demo_people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import ClaimWindow, Family
-
-
-def _signed_in(app: Flask, username: str) -> FlaskClient:
-    client = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True))
-    assert token is not None
-    response = client.post("/sign-in", data={"csrf_token": token.group(1), "username": username,
-                                             "password": DEMO_PASSWORD})
-    assert response.status_code == 302, username
-    return client
 
 
 def _time(client: FlaskClient, path: str, calls: int) -> dict[str, Any]:
@@ -73,7 +62,7 @@ def run(url: str, calls: int) -> dict[str, Any]:
             "audit queue": ("tf1", "/tf/audits"),
             "family access log": ("admin1", f"/admin/families/{family.ref}/access-log"),
         }
-        clients = {user: _signed_in(app, user) for user, _ in pages.values()}
+        clients = {user: signed_in_client(app, user, DEMO_PASSWORD) for user, _ in pages.values()}
         timed = {label: _time(clients[user], path, calls) for label, (user, path) in pages.items()}
         base = timed["inbox (baseline)"]["p50_ms"]
         for summary in timed.values():
