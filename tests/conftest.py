@@ -47,7 +47,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": url,
             "CLOCK": "manual",
             "SCHEDULER_ENABLED": False,
-            "SECRET_KEY": "test-only-secret",
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("instance")),  # the secret key is generated there
             "SCRIPT_TIME_LIMIT_S": 0.3,
             "EXTRA_OPERATIONS": {"write_note": write_note, "checkpoint": checkpoint},
         }

@@ -8,16 +8,21 @@ from typing import Any
 
 from flask import Flask
 
-from web.config import from_environment, secret_key
+from web.config import from_environment, instance_folder, secret_key
 from web.extensions import db, migrate
 
 
 def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    """The app as ``flask --app web`` and a WSGI server (``web:create_app()``) build it: from the
+    environment alone; ``settings`` (tests, benchmarks) override the environment."""
+    settings = dict(settings or {})
+    app = Flask(__name__, instance_path=instance_folder(settings), instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(from_environment(app.instance_path))
-    app.config.update(settings or {})
-    app.config.setdefault("SECRET_KEY", secret_key(app.instance_path))
+    app.config.update(settings)
+    # Flask's defaults already hold SECRET_KEY = None, so "unset" is tested, never setdefault.
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
     from web.database import configure_engine_options
 

@@ -20,9 +20,17 @@ def sweep_once(batch: int) -> tuple[SweepResult, int]:
     return result, engine.deliver_outbox(limit=batch)
 
 
+def serving() -> bool:
+    """Is this process about to serve requests? A WSGI server builds the app outside any command line;
+    ``flask run`` builds it inside its own command. Every other command (migrations, deploy, setup, the
+    timer CLI) builds it too, and must not start a sweep of its own beside what it was asked to do."""
+    command = click.get_current_context(silent=True)
+    return command is None or command.command.name == "run"
+
+
 def init_scheduler(app: Flask) -> None:
-    """Start the in-app sweep once per server process (not in the reloader's watcher, not in tests)."""
-    if not app.config["SCHEDULER_ENABLED"] or app.config.get("TESTING"):
+    """Start the in-app sweep once per serving process (never in CLI commands, tests or the reloader's watcher)."""
+    if not app.config["SCHEDULER_ENABLED"] or app.config.get("TESTING") or not serving():
         return
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return

@@ -99,7 +99,8 @@ from web.extensions import db
 from web.wiring import get_engine
 from timers.sweep import sweep
 app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r}, "CLOCK": "manual", "SCHEDULER_ENABLED": False,
-                  "SECRET_KEY": "worker", "EXTRA_OPERATIONS": {{"write_note": write_note, "checkpoint": checkpoint}}}})
+                  "INSTANCE_PATH": {instance!r},
+                  "EXTRA_OPERATIONS": {{"write_note": write_note, "checkpoint": checkpoint}}}})
 with app.app_context():
     sweep(get_engine(), lambda: db.session(), batch=10)
 """
@@ -112,7 +113,7 @@ def test_a_worker_killed_mid_step_leaves_the_last_committed_state_and_the_next_s
     instance_id = engine.start("tick", None, {}, SYSTEM).id
     api.post("/api/v1/clock", as_="admin", json={"advance": "PT2H"})
     db.session.commit()
-    code = WORKER.format(root=str(ROOT), url=os.environ["DATABASE_URL"])
+    code = WORKER.format(root=str(ROOT), url=os.environ["DATABASE_URL"], instance=ctx.instance_path)
     worker = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True, env={**os.environ, "CHECKPOINT_BLOCKS": "1"}, cwd=ROOT)
     try:

@@ -13,7 +13,7 @@ from web.wiring import get_engine
 
 def second_app(app: Flask, **settings: object) -> Flask:
     return create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                       "SECRET_KEY": "test-only-secret", **settings})
+                       "INSTANCE_PATH": app.instance_path, **settings})
 
 
 def test_the_scheduler_runs_the_sweep_at_the_configured_interval(ctx: Flask) -> None:

@@ -5,7 +5,6 @@ The JSON API keeps its bearer tokens; these pages use a signed session cookie an
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,22 +33,15 @@ ASSET_SUFFIXES = {".css", ".js", ".woff", ".woff2", ".svg", ".png", ".ico", ".js
 
 
 def _settings(app: Flask) -> None:
-    testing = bool(app.config.get("TESTING"))
     # Flask has defaults for the cookie settings, so these are set, not defaulted.
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     # Secure unless testing; SESSION_COOKIE_SECURE=0 serves a plain-http demo on a host other than localhost.
-    secure = os.environ.get("SESSION_COOKIE_SECURE")
-    app.config["SESSION_COOKIE_SECURE"] = (not testing if secure is None
-                                           else secure.strip().lower() in {"1", "true", "yes", "on"})
-    app.config.setdefault("SESSION_IDLE_MINUTES", 30)
-    app.config.setdefault("SESSION_WARNING_MINUTES", 5)
-    app.config.setdefault("SESSION_MAX_HOURS", 12)  # an absolute cap besides the idle time-out
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = not app.config.get("TESTING")
     # The cookie outlives the session it carries: a form posted after the cap still brings its user id
     # and CSRF token, so its answers are kept as that person's draft instead of failing CSRF and lost.
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=2 * float(app.config["SESSION_MAX_HOURS"]))
-    app.config.setdefault("LOCKOUT_ATTEMPTS", 5)
-    app.config.setdefault("LOCKOUT_MINUTES", 15)
     # The CSRF token lives as long as the session: a long form must not fail on a token time limit.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 

@@ -8,7 +8,6 @@ that an admin mapped to one (web_group_mapping). Without the claim, the groups a
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth
@@ -32,10 +31,6 @@ CLIENT = "council"
 
 
 def init_oidc(app: Flask) -> None:
-    for key in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
-        if key in os.environ:
-            app.config.setdefault(key, os.environ[key])
-    app.config.setdefault("OIDC_GROUPS_CLAIM", os.environ.get("OIDC_GROUPS_CLAIM", "groups"))
     app.config.setdefault("OIDC_SCOPE", "openid profile email")
     oauth.init_app(app)
 

@@ -35,7 +35,7 @@ def _hash(token: str) -> str:
 
 
 def _cutoff() -> datetime:
-    return _now() - timedelta(hours=float(current_app.config.get("REFERRAL_DRAFT_HOURS", 24)))
+    return _now() - timedelta(hours=float(current_app.config["REFERRAL_DRAFT_HOURS"]))
 
 
 def _bind(draft: ReferralDraft) -> None:

@@ -1,0 +1,97 @@
+"""The first run, as a new user makes it: the README's commands build the app from the environment alone.
+
+No settings are passed to ``create_app`` here: every value comes from the environment, as with
+``flask --app web`` and a WSGI server (``web:create_app()``). The embedded default (SQLite in the
+instance folder) is what ``make run`` uses, so this runs on it whatever database the suite is on.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from web import create_app
+from web.config import SETTINGS
+from web.demo_people import DEMO_PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def user_environment(instance: Path) -> dict[str, str]:
+    """This process's environment without any of the app's settings: a new user's shell."""
+    env = {k: v for k, v in os.environ.items() if k not in {s.env for s in SETTINGS} | {"INSTANCE_PATH"}}
+    return {**env, "INSTANCE_PATH": str(instance)}
+
+
+def flask_command(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "web", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """`make run`'s steps on a fresh instance folder, then the app a WSGI server builds from that environment."""
+    env = user_environment(tmp_path_factory.mktemp("first-run") / "instance")
+    for step in (("db", "upgrade", "heads"), ("setup",)):
+        done = flask_command(*step, env=env)
+        assert done.returncode == 0, f"flask {' '.join(step)} failed:\n{done.stdout}\n{done.stderr}"
+        # A command line never starts the in-app sweep beside what it was asked to do.
+        assert "timer sweep scheduled" not in done.stderr + done.stdout
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        for setting in SETTINGS:
+            monkeypatch.delenv(setting.env, raising=False)
+        monkeypatch.setenv("INSTANCE_PATH", env["INSTANCE_PATH"])
+        app = create_app()
+    try:
+        yield app
+    finally:
+        scheduler = app.extensions.get("scheduler")
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+def csrf_token(page: bytes) -> str:
+    tokens = lxml.html.fromstring(page).xpath("//form//input[@name='csrf_token']/@value")
+    assert tokens, "the page has no form with a CSRF token"
+    return str(tokens[0])
+
+
+def sign_in(client: FlaskClient, username: str, password: str) -> FlaskClient:
+    form = client.get("/sign-in")
+    assert form.status_code == 200
+    answer = client.post("/sign-in", data={"csrf_token": csrf_token(form.data), "username": username,
+                                          "password": password})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    return client
+
+
+def test_the_app_a_user_starts_signs_ehu1_in_and_opens_the_inbox(first_run: Flask) -> None:
+    app = first_run
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert Path(app.instance_path, "secret_key").is_file()  # generated, not passed
+    assert "scheduler" in app.extensions  # a WSGI server's app sweeps timers by default
+    client = sign_in(app.test_client(), "ehu1", DEMO_PASSWORD)
+    landing = client.get("/", follow_redirects=True)
+    assert landing.status_code == 200
+    document = lxml.html.fromstring(landing.data)
+    assert document.findtext(".//h1").strip() == "Tasks"
+    tasks = [a.text_content().strip() for a in document.xpath("//table//a[contains(@href, '/tasks/')]")]
+    assert tasks and all(name.startswith("Triage the referral") for name in tasks), tasks
+
+
+def test_a_wrong_password_on_the_first_run_is_refused_with_the_forms_message(first_run: Flask) -> None:
+    client = first_run.test_client()
+    form = client.get("/sign-in")
+    answer = client.post("/sign-in", data={"csrf_token": csrf_token(form.data), "username": "ehu1",
+                                          "password": "not the password"})
+    assert answer.status_code == 401
+    assert "Enter a correct username and password" in answer.get_data(as_text=True)
+    assert client.get("/inbox").status_code == 302  # still signed out
