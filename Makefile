@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 
-.PHONY: run test lint bench install chromium
+.PHONY: run test lint bench install chromium screenshots
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +25,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/flask --app web db upgrade heads
 	$(BIN)/flask --app web setup
-	$(BIN)/flask --app web run --port 5000
+	$(BIN)/flask --app web run --port $(PORT)
 
 # Installs and runs the whole suite (DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL).
 test: $(STAMP) chromium
 	$(BIN)/pytest -q
+
+# Refreshes the README's pictures in docs/screenshots from the browser tests (other runs write to a temporary folder).
+screenshots: $(STAMP) chromium
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.conftest import Accessibility, give_passwords, screenshot, sign_in
+from tests.browser.conftest import Accessibility, give_passwords, sign_in
 from tests.lifecycle.conftest import TEAM, Journey, journey  # noqa: F401  (the council and the lifecycle)
 
 
@@ -40,7 +40,7 @@ def _family_part_way(journey: Journey) -> str:  # noqa: F811
     return str(ref)
 
 
-def test_a_case_manager_sees_where_the_family_is_on_its_case_page(page: Any, journey: Journey,  # noqa: F811
+def test_a_case_manager_sees_where_the_family_is_on_its_case_page(page: Any, screenshot: Any, journey: Journey,  # noqa: F811
                                                                   audit: Accessibility) -> None:
     ref = _family_part_way(journey)
     give_passwords("cm1")

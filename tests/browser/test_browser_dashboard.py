@@ -7,13 +7,13 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.browser.conftest import Accessibility, release, screenshot, sign_in
+from tests.browser.conftest import Accessibility, release, sign_in
 from web.demo_people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import Family
 
 
-def test_a_team_manager_reads_the_dashboard(page: Any, ctx: Flask, audit: Accessibility) -> None:
+def test_a_team_manager_reads_the_dashboard(page: Any, screenshot: Any, ctx: Flask, audit: Accessibility) -> None:
     loaded = ctx.test_cli_runner().invoke(args=["setup"])
     assert loaded.exit_code == 0, loaded.output
     families = db.session.scalar(select(func.count()).select_from(Family).where(Family.status != "merged"))

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.models import HumanTask
-from tests.browser.conftest import Accessibility, release, screenshot, sign_in
+from tests.browser.conftest import Accessibility, release, sign_in
 from tests.ui.conftest import FAMILY, PASSWORD, start
 from web.extensions import db
 from web.wiring import get_engine
@@ -40,7 +40,7 @@ def fill_summary(page: Any) -> None:
     page.fill("#evidence", "Attendance records on the case file")
 
 
-def test_sign_in_lands_on_the_inbox(page: Any, people: None, audit: Accessibility) -> None:
+def test_sign_in_lands_on_the_inbox(page: Any, screenshot: Any, people: None, audit: Accessibility) -> None:
     start()
     start(data={**FAMILY, "family_ref": "F-2027-000002", "district": "mansfield",
                 "due_on": "2026-01-12T17:00:00+00:00"})
@@ -55,7 +55,8 @@ def test_sign_in_lands_on_the_inbox(page: Any, people: None, audit: Accessibilit
     screenshot(page, "inbox.png")
 
 
-def test_complete_a_task_after_a_validation_error(page: Any, people: None, audit: Accessibility) -> None:
+def test_complete_a_task_after_a_validation_error(page: Any, screenshot: Any, people: None,
+                                                  audit: Accessibility) -> None:
     task_id = open_task(start())
     sign_in(page, audit, "cm1")
     page.get_by_role("link", name="Write the closure summary F-2027-000001").click()

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import Accessibility, give_passwords, screenshot, sign_in
+from tests.browser.conftest import Accessibility, give_passwords, sign_in
 from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the council and the lifecycle)
 
 HOUSEHOLD = [*REFERRAL["household"],
@@ -23,7 +23,7 @@ def family(journey: Journey) -> dict[str, Any]:  # noqa: F811
 
 
 def test_an_outsiders_look_at_a_case_is_refused_and_the_admin_sees_it_in_the_access_log(
-        page: Any, journey: Journey, audit: Accessibility) -> None:  # noqa: F811
+        page: Any, screenshot: Any, journey: Journey, audit: Accessibility) -> None:  # noqa: F811
     ref = family(journey)["family_ref"]
     sign_in(page, audit, "cm2")
     page.wait_for_load_state()
