@@ -32,6 +32,8 @@ class ReplayClock:
 
 
 class Demo:
+    """The demo's people at work: each method is one step of a family's journey, done through the API."""
+
     def __init__(self, app: Flask, tokens: dict[str, str], clock: ReplayClock, seed: int = 7) -> None:
         self.client = app.test_client()
         self.tokens, self.clock, self.random = tokens, clock, random.Random(seed)
