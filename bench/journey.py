@@ -27,7 +27,7 @@ from engine import spiff
 from engine.access import Actor
 from engine.models import HumanTask, TaskStatus
 from web.cli import DEFAULT_BUNDLE, bundle_files
-from web.demo_people import ensure_groups, ensure_teams
+from web.council import ensure_groups, ensure_teams
 from web.extensions import db, session
 from web.wiring import get_engine
 from workflows.rules import RULE_FUNCTIONS

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bench.db import signed_in_client
 from bench.stats import summary_ms
 from web import create_app
-from web.demo_people import DEMO_PASSWORD
+from web.demo.people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import ClaimWindow, Family
 

@@ -1,7 +1,8 @@
-"""Command-line tools: ``flask --app web users create``, ``flask --app web deploy``."""
+"""Command-line tools: ``flask --app web users create``, ``deploy`` and ``setup`` (and ``demo`` in a checkout)."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import click
@@ -11,6 +12,7 @@ from flask.cli import AppGroup
 from engine.access import Actor
 from engine.errors import DeployRefused
 from engine.identity import create_user, issue_token
+from web.council import ensure_groups, ensure_teams
 from web.extensions import db, session
 from web.wiring import get_engine
 from workflows.frameworks import FrameworkError, load_frameworks
@@ -82,9 +84,36 @@ def check_frameworks() -> None:
         raise click.ClickException(f"outcome framework refused: {error}; nothing was deployed") from error
 
 
-def register_cli(app: Flask) -> None:
-    from web.setup_cli import register_setup_cli
+def demo_installed() -> bool:
+    """web/demo/ is in a checkout and an editable install; the built wheel leaves it out."""
+    return importlib.util.find_spec("web.demo") is not None
 
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True,
+              help="Load the demo families when the database has none (where the demo is installed).")
+def setup_command(demo: bool) -> None:
+    """Create the groups and teams, deploy workflows/bpmn, and load the demo into an empty database."""
+    ensure_groups(session())
+    ensure_teams(session())
+    db.session.commit()
+    check_frameworks()
+    try:
+        deployed = get_engine().deploy(bundle_files((DEFAULT_BUNDLE,)), CLI_DEPLOYER)
+    except DeployRefused as refused:
+        raise click.ClickException(f"deploy refused: {refused.message}") from refused
+    click.echo(f"deployed {', '.join(sorted(d.process_id for d in deployed))} (version {deployed[0].version})")
+    if demo and demo_installed():
+        from web.demo import load_if_empty
+
+        load_if_empty()
+
+
+def register_cli(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(deploy_command)
-    register_setup_cli(app)
+    app.cli.add_command(setup_command)
+    if demo_installed():
+        from web.demo import demo_command
+
+        app.cli.add_command(demo_command)

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests.browser.conftest import Accessibility, release, sign_in
-from web.demo_people import DEMO_PASSWORD
+from web.demo.people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import Family
 

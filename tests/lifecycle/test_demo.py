@@ -1,16 +1,24 @@
-"""``flask --app web setup`` on an empty database: groups, teams, the lifecycle deployed and the demo."""
+"""``flask --app web setup`` on an empty database: groups, teams, the lifecycle deployed and, in a checkout, the demo;
+the built wheel leaves the demo out."""
 
 from __future__ import annotations
 
 import re
+import sys
+import warnings
+from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from engine.models import ApiToken, HumanTask, Instance, TaskStatus
-from web.demo_people import DEMO_PASSWORD
+from engine.models import ApiToken, Group, HumanTask, Instance, TaskStatus, Team
+from web import create_app
+from web.demo.people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import Claim, Family, Outcome
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # The README's demo users: where each lands, and what there shows they have something to do.
 LANDINGS = [
@@ -51,3 +59,32 @@ def test_setup_loads_a_living_service(ctx: Flask) -> None:
         assert_lands_with_work(ctx, username, lands_on, shows)
     again = ctx.test_cli_runner().invoke(args=["setup"])  # idempotent: no second demo
     assert again.exit_code == 0 and "demo loaded" not in again.output
+
+
+def test_without_the_demo_package_setup_only_sets_up_and_there_is_no_demo_command(
+        ctx: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built wheel has no web/demo/: what a council installs sets up groups, teams and the lifecycle."""
+    monkeypatch.setitem(sys.modules, "web.demo", None)  # find_spec answers None, as for a missing package
+    result = ctx.test_cli_runner().invoke(args=["setup"])
+    assert result.exit_code == 0, result.output
+    assert "deployed " in result.output and "demo" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Family)) == 0
+    assert db.session.get(Group, "early_help_unit") is not None and db.session.get(Team, "ashfield-ehcm") is not None
+    installed = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "SCHEDULER_ENABLED": False,
+                            "INSTANCE_PATH": str(tmp_path)})
+    assert {"setup", "deploy", "users"} <= set(installed.cli.commands) and "demo" not in installed.cli.commands
+    assert "demo" in ctx.cli.commands  # a checkout has it
+
+
+def test_the_wheel_leaves_the_demo_out_and_keeps_the_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from setuptools.config.pyprojecttoml import read_configuration
+
+    monkeypatch.chdir(ROOT)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # setuptools calls its [tool.setuptools] support beta
+        setuptools = read_configuration(ROOT / "pyproject.toml")["tool"]["setuptools"]
+    packages = set(setuptools["packages"])
+    assert not {p for p in packages if p == "web.demo" or p.startswith("web.demo.")}
+    assert {"web", "web.ui", "web.ui.templates.ui.components", "web.ui.static", "web.migrations.versions",
+            "workflows.bpmn"} <= packages
+    assert {"*.html", "*.css", "*.js", "*.bpmn"} <= set(setuptools["package-data"][""])  # "*": every package

@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from web import create_app
 from web.config import SETTINGS
-from web.demo_people import DEMO_PASSWORD
+from web.demo.people import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,9 @@
-"""``GET /api/v1/openapi.json``: the OpenAPI document, generated from the marshmallow schemas."""
+"""``GET /api/v1/openapi.json``: the OpenAPI document, generated from the marshmallow schemas.
+
+One builder for every endpoint: ``operation`` writes an operation object (its success response, the
+error responses every endpoint shares, the bearer security, parameters and body), and the engine's
+resources and the lifecycle's (docs/api.md describes them in words) are added with it.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +14,120 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask.typing import ResponseReturnValue
 
+from forms.registry import default_registry
 from web.api import api, schemas
 
 ERROR = {"$ref": "#/components/responses/Error"}
+OBJECT = {"type": "object"}  # a lifecycle answer: described in docs/api.md, not yet by a schema
 
 
-def _json(schema: str) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+def ref(schema: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{schema}"}
 
 
-def _op(summary: str, ok: int, schema: str | None, *, body: str | None = None, errors: tuple[int, ...] = (),
-        parameters: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    responses: dict[Any, Any] = {str(ok): {"description": "OK", **(_json(schema) if schema else {})}}
-    for status in (401, *errors):
+def operation(summary: str, ok: int, response: dict[str, Any] | None, *, content: str = "application/json",
+              body: dict[str, Any] | None = None, errors: tuple[int, ...] = (),
+              parameters: list[dict[str, Any]] | None = None, tag: str | None = None) -> dict[str, Any]:
+    """``response`` and ``body`` are JSON Schemas (``ref("Instance")``); a ``None`` response has no content."""
+    answer: dict[str, Any] = {"description": "OK"}
+    if response is not None:
+        answer["content"] = {content: {"schema": response}}
+    responses: dict[str, Any] = {str(ok): answer}
+    for status in (401, *errors):  # every endpoint needs a bearer token
         responses[str(status)] = ERROR
-    operation: dict[str, Any] = {"summary": summary, "responses": responses, "security": [{"bearer": []}]}
+    result: dict[str, Any] = {"summary": summary, "responses": responses, "security": [{"bearer": []}]}
+    if tag:
+        result["tags"] = [tag]
     if body:
-        operation["requestBody"] = {"required": True, **_json(body)}
+        result["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     if parameters:
-        operation["parameters"] = parameters
-    return operation
+        result["parameters"] = parameters
+    return result
 
 
-def _path_param(name: str, kind: str) -> dict[str, Any]:
-    return {"in": "path", "name": name, "required": True, "schema": {"type": kind}}
+def path_param(name: str, kind: str = "integer") -> list[dict[str, Any]]:
+    return [{"in": "path", "name": name, "required": True, "schema": {"type": kind}}]
+
+
+def add_engine_paths(spec: APISpec) -> None:
+    instance_id, task_id = path_param("instance_id"), path_param("task_id", "string")
+    upload = {"content": {"multipart/form-data": {"schema": {
+        "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    }}}}
+    deploy = operation("deploy a bundle of .bpmn/.dmn files", 201, ref("DeployResult"), errors=(400, 403, 422))
+    deploy["requestBody"] = upload
+    spec.path("/definitions", operations={"post": deploy, "get": operation("deployed processes", 200, None)})
+    spec.path("/instances", operations={"post": operation(
+        "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 422))})
+    spec.path("/instances/{instance_id}", operations={
+        "get": operation("an instance", 200, ref("Instance"), errors=(404,), parameters=instance_id)})
+    spec.path("/instances/{instance_id}/history", operations={
+        "get": operation("its event history", 200, ref("History"), errors=(404,), parameters=instance_id)})
+    for action in ("terminate", "retry"):
+        spec.path(f"/instances/{{instance_id}}/{action}", operations={"post": operation(
+            f"{action} (admin)", 200, ref("InstanceRef"), errors=(403, 404, 409), parameters=instance_id)})
+    spec.path("/tasks", operations={"get": operation(
+        "the inbox; any other query parameter filters on an inbox field (family_ref=...)", 200, ref("TaskPage"),
+        errors=(422,), parameters=[
+            {"in": "query", "name": n, "schema": {"type": t}} for n, t in (
+                ("state", "string"), ("group", "string"), ("assignee", "string"), ("team", "string"),
+                ("instance_id", "integer"), ("bpmn_id", "string"), ("overdue", "boolean"), ("limit", "integer"),
+                ("cursor", "string"))
+        ])})
+    spec.path("/tasks/{task_id}", operations={"get": operation(
+        "a task with its form's JSON Schema and data", 200, ref("TaskDetail"), errors=(404,), parameters=task_id)})
+    for action in ("claim", "unclaim"):
+        spec.path(f"/tasks/{{task_id}}/{action}", operations={"post": operation(
+            action, 200, ref("TaskDetail"), errors=(403, 404, 409), parameters=task_id)})
+    spec.path("/tasks/{task_id}/complete", operations={"post": operation(
+        "complete with data", 200, ref("Completion"), body=ref("CompleteTask"), errors=(400, 403, 404, 409, 422),
+        parameters=task_id)})
+
+
+def add_lifecycle_paths(spec: APISpec) -> None:
+    def lifecycle(summary: str, ok: int = 200, response: dict[str, Any] = OBJECT, **options: Any) -> dict[str, Any]:
+        return operation(summary, ok, response, tag="lifecycle", **options)
+
+    referral = default_registry().json_schema("referral")  # the form's own JSON Schema documents the body
+    referral.pop("$schema", None)
+    submit = lifecycle("submit a referral; Idempotency-Key header optional, scoped to the caller", 201,
+                       errors=(400, 403, 409, 422), body=referral)
+    submit["parameters"] = [{"in": "header", "name": "Idempotency-Key", "required": False,
+                             "schema": {"type": "string"}}]
+    spec.path("/referrals", operations={"post": submit})
+    spec.path("/referrals/{ref}", operations={"get": lifecycle(
+        "the submitter's confirmation: referral_ref, received_at, status (received|triaged); access-logged; "
+        "404 to anyone else", errors=(404,), parameters=path_param("ref", "string"))})
+    spec.path("/families/{ref}", operations={"get": lifecycle(
+        "a family's journey (access-logged; 404 without need to know)", errors=(404,),
+        parameters=path_param("ref", "string"))})
+    spec.path("/tf-register", operations={"get": lifecycle(
+        "families identified for TF, newest first (TF groups)", errors=(404, 422))})
+    spec.path("/claim-windows", operations={"get": lifecycle("claim windows (TF groups)", errors=(404,))})
+    window_id = path_param("window_id")
+    spec.path("/claim-windows/{window_id}", operations={"get": lifecycle(
+        "a window with its pool, Stage 2 sample and batch", errors=(404,), parameters=window_id)})
+    spec.path("/claim-windows/{window_id}/claim-file.csv", operations={"get": lifecycle(
+        "the claim file", errors=(404,), parameters=window_id, response={"type": "string"}, content="text/csv")})
+    spec.path("/claim-windows/{window_id}/claim-file.xlsx", operations={"get": lifecycle(
+        "the claim file as a spreadsheet (same columns)", errors=(404,), parameters=window_id,
+        response={"type": "string"}, content="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    claim_id = path_param("claim_id")
+    spec.path("/claims/{claim_id}/paid", operations={"post": lifecycle(
+        "mark a submitted claim paid (TF team)", errors=(403, 404, 409), parameters=claim_id)})
+    spec.path("/claims/{claim_id}/invalidate", operations={"post": lifecycle(
+        "withdraw a claim after a spot check (TF team)", errors=(400, 403, 404, 409, 422), parameters=claim_id,
+        body={"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}})})
+    spec.path("/admin/teams", operations={"get": lifecycle("teams with settings and members (admin)",
+                                                           errors=(403,))})
+    spec.path("/admin/teams/{team_id}", operations={"put": lifecycle(
+        "create or change a team: name, district, kind, review_every_months (admin)", errors=(400, 403, 422),
+        parameters=path_param("team_id", "string"))})
+    spec.path("/admin/settings", operations={
+        "get": lifecycle("council settings (admin)", errors=(403,)),
+        "put": lifecycle("change earned_autonomy, triage_working_days (admin)", errors=(400, 403, 422))})
+    spec.path("/admin/claim-windows", operations={"post": lifecycle(
+        "set up a claim window: name, local_cutoff_at, closes_at (admin)", 201, errors=(400, 403, 409, 422))})
 
 
 @cache
@@ -46,44 +141,8 @@ def build_spec() -> dict[str, Any]:
     ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(schemas, name))
     spec.components.response("Error", {"description": "an error (docs/api.md lists the codes)",
-                                       **_json("Error")})
-    instance_id = [_path_param("instance_id", "integer")]
-    task_id = [_path_param("task_id", "string")]
-    upload = {"content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-    }}}}
-    deploy = _op("deploy a bundle of .bpmn/.dmn files", 201, "DeployResult", errors=(400, 403, 422))
-    deploy["requestBody"] = upload
-    spec.path("/definitions", operations={"post": deploy, "get": _op("deployed processes", 200, None)})
-    spec.path("/instances", operations={
-        "post": _op("start an instance", 201, "InstanceRef", body="StartInstance", errors=(400, 403, 404, 422)),
-    })
-    spec.path("/instances/{instance_id}", operations={
-        "get": _op("an instance", 200, "Instance", errors=(404,), parameters=instance_id)})
-    spec.path("/instances/{instance_id}/history", operations={
-        "get": _op("its event history", 200, "History", errors=(404,), parameters=instance_id)})
-    for action in ("terminate", "retry"):
-        spec.path(f"/instances/{{instance_id}}/{action}", operations={
-            "post": _op(f"{action} (admin)", 200, "InstanceRef", errors=(403, 404, 409), parameters=instance_id)})
-    spec.path("/tasks", operations={"get": _op(
-        "the inbox; any other query parameter filters on an inbox field (family_ref=...)", 200, "TaskPage",
-        errors=(422,), parameters=[
-            {"in": "query", "name": n, "schema": {"type": t}} for n, t in (
-                ("state", "string"), ("group", "string"), ("assignee", "string"), ("team", "string"),
-                ("instance_id", "integer"), ("bpmn_id", "string"), ("overdue", "boolean"), ("limit", "integer"),
-                ("cursor", "string"))
-        ])})
-    spec.path("/tasks/{task_id}", operations={
-        "get": _op("a task with its form's JSON Schema and data", 200, "TaskDetail", errors=(404,),
-                   parameters=task_id)})
-    for action in ("claim", "unclaim"):
-        spec.path(f"/tasks/{{task_id}}/{action}", operations={
-            "post": _op(action, 200, "TaskDetail", errors=(403, 404, 409), parameters=task_id)})
-    spec.path("/tasks/{task_id}/complete", operations={
-        "post": _op("complete with data", 200, "Completion", body="CompleteTask", errors=(400, 403, 404, 409, 422),
-                    parameters=task_id)})
-    from web.api.openapi_lifecycle import add_lifecycle_paths
-
+                                       "content": {"application/json": {"schema": ref("Error")}}})
+    add_engine_paths(spec)
     add_lifecycle_paths(spec)
     document: dict[str, Any] = spec.to_dict()
     document["servers"] = [{"url": "/api/v1"}]

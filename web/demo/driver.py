@@ -1,28 +1,18 @@
-"""Demo data: about 50 families at every stage of the journey, driven through the REST API.
-
-Nothing is inserted into workflow tables: every family is referred, triaged, worked and audited through
-the API, as the people in each group would. The demo replays the last two years: the engine's clock is
-swapped for a replay clock that starts 26 months ago and moves forward (timers fire through the normal
-sweep), then the real clock is put back, so the service is left exactly where those two years lead.
-"""
+"""The demo's hands: a replay clock and a driver that refers, triages, plans, reviews and closes families
+through the REST API, as the people in each group would (nothing is inserted into workflow tables)."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import update
 
 from engine.clock import add_iso_duration
-from engine.models import ApiToken
 from forms.choices import DISTRICTS
-from web.demo_people import demo_users, ensure_groups, ensure_teams, team_id
-from web.extensions import db, session
+from web.council import team_id
 from web.timers import sweep_once
-from web.wiring import get_engine
 
 GIVEN = ["Sam", "Alex", "Jo", "Chris", "Kim", "Lee", "Ash", "Robin", "Jamie", "Casey", "Dana", "Morgan"]
 SURNAMES = ["Smith", "Jones", "Taylor", "Brown", "Walker", "Wright", "Hall", "Green", "Wood", "Clarke"]
@@ -42,6 +32,8 @@ class ReplayClock:
 
 
 class Demo:
+    """The demo's people at work: each method is one step of a family's journey, done through the API."""
+
     def __init__(self, app: Flask, tokens: dict[str, str], clock: ReplayClock, seed: int = 7) -> None:
         self.client = app.test_client()
         self.tokens, self.clock, self.random = tokens, clock, random.Random(seed)
@@ -127,31 +119,3 @@ class Demo:
         body = {"decision": decision, "evidence_checked": True} if decision == "approve" else {
             "decision": "return", "reasons": "Add the police data for the last quarter."}
         self.do(family, "approve_closure", f"tm-{family['team']}", body)
-
-
-def run_demo(app: Flask, say: Callable[[str], None] = print) -> int:
-    """Build the demo council and replay two years of referrals; returns the number of families."""
-    from web.demo_story import tell
-
-    engine = get_engine()
-    real_clock = engine.clock
-    start = (datetime.now(UTC) - timedelta(days=26 * 30)).replace(hour=9, minute=0, second=0, microsecond=0)
-    start -= timedelta(days=start.weekday())  # a Monday morning
-    replay = ReplayClock(start)
-    ensure_groups(session())
-    ensure_teams(session())
-    tokens = demo_users(session(), real_clock.now())
-    db.session.commit()
-    engine.clock = replay
-    try:
-        demo = Demo(app, tokens, replay)
-        tell(demo, say)
-    finally:
-        engine.clock = real_clock
-        db.session.rollback()
-        # The demo's tokens were only for driving the API: nobody holds them, so none stays valid.
-        db.session.execute(update(ApiToken).where(ApiToken.label == "demo", ApiToken.revoked_at.is_(None))
-                           .values(revoked_at=real_clock.now()))
-        db.session.commit()
-    sweep_once(batch=1000)  # back in real time: whatever fell due since the replay ended fires now
-    return len(demo.families)

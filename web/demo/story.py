@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from web.demo import Demo
+from web.demo.driver import Demo
 
 
 def tell(demo: Demo, say: Callable[[str], None]) -> None:

@@ -1,4 +1,4 @@
-"""The demo council: groups with their labels, teams in the seven districts, a user for every group."""
+"""The demo council's people: a user for every group, each with the demo password."""
 
 from __future__ import annotations
 
@@ -6,48 +6,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from engine.identity import create_user, ensure_group, ensure_team, issue_token
+from engine.identity import create_user, issue_token
 from engine.models import User
 from forms.choices import DISTRICTS
+from web.council import team_id
 from web.ui.passwords import set_password
-from workflows.models import TeamSetting
-
-# DOMAIN.md's groups, which BPMN lanes name; the labels are what people read.
-GROUP_LABELS = {
-    "referrer": "Referrer (partner agency or public)",
-    "early_help_unit": "Early Help Unit",
-    "case_manager": "Case manager",
-    "team_manager": "Team manager",
-    "parenting_family_team": "Parenting and Family Team",
-    "tf_team": "Troubled Families team",
-    "tf_project_manager": "Troubled Families project manager",
-    "tf_coordinator": "Troubled Families coordinator",
-    "process_owner": "Process owner",
-    "admin": "Administrator",
-}
-
-
-def team_id(district: str) -> str:
-    return f"{district.replace('_', '-')}-ehcm"
-
-
-def ensure_groups(session: Session) -> None:
-    for group_id, label in GROUP_LABELS.items():
-        ensure_group(session, group_id, label)
-    session.flush()
-
-
-def ensure_teams(session: Session) -> None:
-    """One case-management team per district; Bassetlaw and Mansfield review every 4 months, the rest 3."""
-    for district, label in DISTRICTS:
-        team = team_id(district)
-        ensure_team(session, team, f"{label} Early Help Case Management")
-        session.flush()
-        if session.get(TeamSetting, team) is None:
-            session.add(TeamSetting(team_id=team, district=district, kind="case_management",
-                                    review_every_months=4 if district in ("bassetlaw", "mansfield") else 3))
-    session.flush()
-
 
 # A demo database only (flask setup on an empty database): never a real council's accounts.
 DEMO_PASSWORD = "demo-family-journeys"
