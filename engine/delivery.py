@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import select
 
-from engine import messages
+from engine import messages, spiff
 from engine.access import SYSTEM, Actor
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.locking import first_unclaimed
@@ -24,7 +23,6 @@ from engine.models import OutboxMessage
 
 if TYPE_CHECKING:
     from engine.runtime import Engine
-    from engine.spiff import Workflow
     from engine.steps import StepContext
 
 log = logging.getLogger("engine.messages")
@@ -42,15 +40,15 @@ class SendResult:
 
 def _deliver_action(name: str, payload: Any, correlations: Mapping[str, Any], sender: str,
                     outbox_id: int | None = None) -> Any:
-    def deliver(workflow: Workflow, ctx: StepContext) -> None:
+    def deliver(workflow: spiff.Workflow, ctx: StepContext) -> None:
         if outbox_id is not None:
             row = ctx.session.get(OutboxMessage, outbox_id, populate_existing=True)
             if row is None or row.delivered_at is not None:
                 raise Conflict("the message was already delivered", code="already_delivered")
             row.delivered_at, row.outcome = ctx.now, f"delivered to instance {ctx.instance.id}"
         try:
-            workflow.send_event(messages.spiff_event(name, payload, correlations))
-        except WorkflowException as error:
+            spiff.send_message(workflow, name, payload, correlations)
+        except spiff.NotWaiting as error:
             raise Conflict(f"the instance stopped waiting for {name}", instance_id=ctx.instance.id,
                            code="not_waiting") from error
         ctx.record("message_received", actor=sender, data={"name": name, "payload": payload})

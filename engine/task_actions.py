@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from marshmallow import ValidationError
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.orm import Session
 
@@ -78,7 +77,7 @@ def complete_action(forms: Validator, task_id: str, data: Mapping[str, Any], act
         assert row is not None
         check_may_complete(row, actor)
         task = spiff.find_task(workflow, task_id)
-        if task is None or task.state != TaskState.READY:
+        if task is None or not spiff.is_ready(task):
             raise Conflict("the task is no longer open", task_id=task_id, code="task_not_open")
         stored = validated(forms, row.form_key, data, task.data, task_id)
         if row.form_key:

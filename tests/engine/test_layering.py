@@ -1,17 +1,50 @@
-"""engine/ is a general BPMN runtime: importing it must not load Flask, web, workflows or forms."""
+"""engine/ is a general BPMN runtime: importing it must not load Flask, web, workflows or forms; and
+SpiffWorkflow is imported only inside engine/spiff/, its one boundary."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ENGINE_MODULES = sorted(p.stem for p in (ROOT / "engine").glob("*.py") if p.stem != "__init__")
+ENGINE_MODULES = sorted(
+    ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for p in (ROOT / "engine").rglob("*.py")
+)
+SPIFF = (ROOT / "engine" / "spiff").resolve()
+
+
+def imported_modules(path: Path) -> Iterable[tuple[int, str]]:
+    """(line, module) for every import in a file, at module level or inside functions and classes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module
+
+
+def forbidden_imports(files: Iterable[Path], roots: set[str]) -> list[str]:
+    """``file:line module`` for every import of a module whose top-level package is in ``roots``."""
+    return [
+        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{line} {module}"
+        for path in sorted(files)
+        for line, module in imported_modules(path)
+        if module.split(".")[0] in roots
+    ]
+
+
+def python_files(*folders: str, outside: Path | None = None) -> list[Path]:
+    found = [p for folder in folders for p in (ROOT / folder).rglob("*.py")]
+    return [p for p in found if outside is None or not p.resolve().is_relative_to(outside)]
 
 
 def test_engine_imports_no_flask_web_or_domain() -> None:
-    imports = "; ".join(f"import engine.{name}" for name in ENGINE_MODULES)
+    imports = "; ".join(f"import {name}" for name in ENGINE_MODULES)
     probe = (
         f"import sys; {imports}; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'web', 'workflows', 'forms', 'timers'}); "
@@ -19,4 +52,26 @@ def test_engine_imports_no_flask_web_or_domain() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "", f"engine loaded: {result.stdout.strip()}"
-    assert len(ENGINE_MODULES) >= 10  # the probe really imported the engine
+    assert len(ENGINE_MODULES) >= 10 and "engine.spiff.serializer" in ENGINE_MODULES  # really the whole engine
+
+
+def test_inside_the_engine_only_engine_spiff_imports_spiffworkflow() -> None:
+    assert forbidden_imports(python_files("engine", outside=SPIFF), {"SpiffWorkflow"}) == []
+    assert forbidden_imports(python_files("engine/spiff"), {"SpiffWorkflow"})  # the check sees real imports
+
+
+def test_the_checker_reports_module_and_function_level_imports(tmp_path: Path) -> None:
+    module = tmp_path / "leaky.py"
+    module.write_text(
+        "import os\n"
+        "from SpiffWorkflow.bpmn import BpmnWorkflow\n"
+        "\n"
+        "def later():\n"
+        "    import SpiffWorkflow.util.task as states\n"
+        "    from . import sibling  # relative: this package's own\n"
+        "    return states\n",
+        encoding="utf-8",
+    )
+    assert [finding.split(":", 1)[1] for finding in forbidden_imports([module], {"SpiffWorkflow"})] == [
+        "2 SpiffWorkflow.bpmn", "5 SpiffWorkflow.util.task"]
+    assert forbidden_imports([module], {"web"}) == []
