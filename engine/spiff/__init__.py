@@ -45,6 +45,7 @@ from engine.spiff.specs import (
     task_properties_of_spec,
 )
 from engine.spiff.states import State
+from engine.spiff.stored import StoredTask, StoredWorkflow, read_state
 from engine.spiff.tasks import (
     data_at,
     find_task,
@@ -68,12 +69,13 @@ from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
 __all__ = [
     "BPMN_NS", "MESSAGE_EVENT", "NS", "PARSE_RECURSION_LIMIT", "SPIFF_NS", "TIMER_EVENTS",
     "BasePythonScriptEngineEnvironment", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
-    "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "Task",
-    "TaskDataEnvironment", "TaskSpec", "Thrown", "ValidationException", "Wait", "Workflow", "WorkflowException",
-    "WorkflowTaskException", "add_file", "boundary_deadline", "data_at", "find_task", "fire_start_timers", "flatten",
-    "has_ready_automatic_tasks", "has_timer_start", "human_task_types", "install_month_end_clamping", "is_completed",
-    "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs", "message_starts", "new_parser", "new_workflow",
-    "operation_name", "parse_bundle", "parsing_depth", "read_time_from", "ready_human_tasks", "send_message",
-    "sources_of", "spec_type", "start_timer", "task_properties", "task_properties_of_spec", "tasks_changed_since",
-    "thrown_messages", "timer_due_times", "waiting_messages",
+    "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",
+    "StoredWorkflow", "Task", "TaskDataEnvironment", "TaskSpec", "Thrown", "ValidationException", "Wait", "Workflow",
+    "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "data_at", "find_task",
+    "fire_start_timers", "flatten", "has_ready_automatic_tasks", "has_timer_start", "human_task_types",
+    "install_month_end_clamping", "is_completed", "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs",
+    "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth", "read_state",
+    "read_time_from", "ready_human_tasks", "send_message", "sources_of", "spec_type", "start_timer",
+    "task_properties", "task_properties_of_spec", "tasks_changed_since", "thrown_messages", "timer_due_times",
+    "waiting_messages",
 ]

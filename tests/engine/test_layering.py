@@ -60,6 +60,10 @@ def test_inside_the_engine_only_engine_spiff_imports_spiffworkflow() -> None:
     assert forbidden_imports(python_files("engine/spiff"), {"SpiffWorkflow"})  # the check sees real imports
 
 
+def test_web_workflows_forms_and_timers_never_import_spiffworkflow() -> None:
+    assert forbidden_imports(python_files("web", "workflows", "forms", "timers"), {"SpiffWorkflow"}) == []
+
+
 def test_the_checker_reports_module_and_function_level_imports(tmp_path: Path) -> None:
     module = tmp_path / "leaky.py"
     module.write_text(
