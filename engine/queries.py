@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, doable_tasks, instance_visible, may_see, visible_tasks
+from engine.access import Actor, doable_tasks, instance_visible, may_do, may_see, visible_tasks
 from engine.errors import Invalid, NotFound
 from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, TaskStatus
 
@@ -127,16 +127,23 @@ def count_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime
 
 
 def get_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    """A task the caller sees; NotFound otherwise (the same answer as for an id that does not exist)."""
     row = session.get(HumanTask, task_id)
     if row is None or not may_see(actor, row):
         raise NotFound(f"task {task_id} not found", task_id=task_id)
     return row
 
 
-def task_data(session: Session, task: HumanTask) -> dict[str, object]:
-    """What the task sees: the instance's data as of its latest step."""
-    instance = session.get(Instance, task.instance_id)
-    return dict(instance.data) if instance is not None else {}
+def get_actionable_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    """A task to claim, release, complete or reassign: one the caller sees, or one of their lane and team.
+
+    A candidate who lost the task to a colleague (an inbox race, or an allocation) hears a 409 that
+    names nobody and carries no data, rather than a puzzling 404; everyone else gets the 404.
+    """
+    row = session.get(HumanTask, task_id)
+    if row is None or not (may_see(actor, row) or may_do(actor, row)):
+        raise NotFound(f"task {task_id} not found", task_id=task_id)
+    return row
 
 
 def get_instance(session: Session, actor: Actor, instance_id: int) -> InstanceView:

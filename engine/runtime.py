@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from engine import delivery, expressions, spiff, task_actions, timer_starts
+from engine import assignment, delivery, expressions, queries, spiff, task_actions, timer_starts
 from engine.access import SYSTEM, Actor
 from engine.clock import Clock, install_spiff_clock
 from engine.definitions import Definitions, DeployedProcess
@@ -41,6 +41,15 @@ class FormCatalog(Protocol):
         ...
 
     def json_schema(self, key: str) -> dict[str, Any]: ...
+
+    def title(self, key: str) -> str:
+        """The form's page heading."""
+        ...
+
+    def fields(self, key: str) -> list[Any]:
+        """The form's render metadata, one entry per question (forms/spec.py's FieldSpec; the engine
+        never reads it, the web layer renders it)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -230,9 +239,14 @@ class Engine:
         return task_actions.set_assignee(self.session(), task_id, actor, claim=False, now=self.clock.now(),
                                          projectors=self.projectors)
 
+    def reassign(self, task_id: str, to_username: str, actor: Actor) -> HumanTask:
+        """Give an open task to a named person who may do it (a team manager or an administrator)."""
+        return assignment.reassign(self.session(), task_id, to_username, actor, now=self.clock.now(),
+                                   projectors=self.projectors)
+
     def complete(self, task_id: str, data: Mapping[str, Any], actor: Actor) -> Completion:
         session = self.session()
-        row = task_actions.actionable_task(session, task_id, actor)
+        row = queries.get_actionable_task(session, actor, task_id)
         task_actions.check_may_complete(row, actor)
         instance_id = row.instance_id  # the action re-reads the row once the instance is locked
         ref = self.act(instance_id, actor, task_actions.complete_action(self.forms, task_id, data, actor))
