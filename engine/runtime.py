@@ -84,6 +84,8 @@ class Engine:
         self.transactions = Transactions(session=session, definitions=self.definitions,
                                          script_engine=self.script_engine, clock=self._clock_getter,
                                          projectors=self.projectors)
+        self.delivery = delivery.Delivery(session=session, now=lambda: self.clock.now(), act=self.act,
+                                          create=self._create)
         install_spiff_clock(self._clock_getter)
         spiff.install_month_end_clamping()
 
@@ -171,26 +173,15 @@ class Engine:
 
         return self.act(instance_id, actor, stop, allow_error=True, run_steps=False)
 
-    def start_by_message(self, process_id: str, name: str, correlation: Mapping[str, Any],
-                         payload: Mapping[str, Any], actor: Actor) -> InstanceRef:
-        """Create an instance of a process with a message start event and hand it the message."""
-        business_key = ",".join(str(v) for v in correlation.values()) or None
-        instance_id = self._create(process_id, business_key, {}, None)
-        if self.advance(instance_id, actor).status != InstanceStatus.ACTIVE:  # now its start event waits
-            return InstanceRef(instance_id, InstanceStatus.ERROR)
-        # A start event has no correlation yet; it takes it from the payload, so the values go in there.
-        action = delivery._deliver_action(name, {**correlation, **payload}, {}, actor.username)
-        return self.act(instance_id, actor, action)
-
     # -- messages -------------------------------------------------------------------------------
 
     def send_message(self, name: str, correlation: Mapping[str, Any], payload: Mapping[str, Any],
                      actor: Actor) -> delivery.SendResult:
-        return delivery.send(self, name, correlation, payload, actor)
+        return self.delivery.send(name, correlation, payload, actor)
 
     def deliver_outbox(self, *, limit: int = 100) -> int:
         try:
-            return delivery.deliver_outbox(self, limit=limit)
+            return self.delivery.deliver_outbox(limit=limit)
         except Exception:  # delivery is retried by the sweep; the action that threw has committed
             log.exception("outbox delivery failed; the timer sweep will try again")
             self.session().rollback()

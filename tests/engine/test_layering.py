@@ -43,6 +43,53 @@ def python_files(*folders: str, outside: Path | None = None) -> list[Path]:
     return [p for p in found if outside is None or not p.resolve().is_relative_to(outside)]
 
 
+def module_name(path: Path, root: Path = ROOT) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+
+
+def import_graph(files: Iterable[Path], root: Path = ROOT) -> dict[str, set[str]]:
+    """Module -> the project modules it imports (``from package import module`` names the module).
+
+    A package's ``__init__`` importing its own submodules is no edge: that is how a package re-exports.
+    """
+    modules = {module_name(p, root): p for p in files}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                targets = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in modules else node.module
+                           for alias in node.names]
+            for target in targets:
+                own_submodule = path.name == "__init__.py" and target.startswith(f"{name}.")
+                if target in modules and target != name and not own_submodule:
+                    graph[name].add(target)
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Each circle of imports found, as the modules around it."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            cycles.append(path[path.index(module):] + [module])
+            return
+        if module in done:
+            return
+        for target in sorted(graph[module]):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in sorted(graph):
+        visit(module, [])
+    return cycles
+
+
 def test_engine_imports_no_flask_web_or_domain() -> None:
     imports = "; ".join(f"import {name}" for name in ENGINE_MODULES)
     probe = (
@@ -62,6 +109,25 @@ def test_inside_the_engine_only_engine_spiff_imports_spiffworkflow() -> None:
 
 def test_web_workflows_forms_and_timers_never_import_spiffworkflow() -> None:
     assert forbidden_imports(python_files("web", "workflows", "forms", "timers"), {"SpiffWorkflow"}) == []
+
+
+def test_engine_and_timers_modules_import_each_other_without_circles() -> None:
+    graph = import_graph(python_files("engine", "timers"))
+    assert import_cycles(graph) == []
+    assert "engine.delivery" in graph["engine.runtime"]  # the graph sees ``from engine import delivery``
+
+
+def test_the_cycle_finder_reports_a_two_file_circle_even_behind_type_checking(tmp_path: Path) -> None:
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("from pkg import runner\n", encoding="utf-8")  # a re-export: no circle
+    (package / "runner.py").write_text("from pkg import sender\n", encoding="utf-8")
+    (package / "sender.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pkg.runner import Runner\n", encoding="utf-8")
+    graph = import_graph(package.rglob("*.py"), root=tmp_path)
+    assert import_cycles(graph) == [["pkg.runner", "pkg.sender", "pkg.runner"]]
+    (package / "sender.py").write_text("import json\n", encoding="utf-8")
+    assert import_cycles(import_graph(package.rglob("*.py"), root=tmp_path)) == []
 
 
 def test_the_checker_reports_module_and_function_level_imports(tmp_path: Path) -> None:
