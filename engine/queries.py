@@ -1,5 +1,6 @@
-"""The read side: the inbox query, one task, one instance and its history. Every query is indexed
-and bounded; access rules are applied in SQL, so a page never loads what the caller may not see.
+"""The read side: the inbox query, one task, one instance and its history, and the next instance a
+timer sweep should advance. Every query is indexed and bounded; access rules are applied in SQL, so a
+page never loads what the caller may not see.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, doable_tasks, instance_visible, may_do, may_see, visible_tasks
 from engine.errors import Invalid, NotFound
-from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, TaskStatus
+from engine.locking import skipping_locked
+from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, InstanceStatus, TaskStatus
 
 MAX_PAGE = 200
+DuePosition = tuple[datetime, int]  # (next timer due at, instance id): where a sweep has got to
 
 
 @dataclass
@@ -167,3 +170,25 @@ def history(session: Session, actor: Actor, instance_id: int, *, limit: int = 10
     return list(
         session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.id).limit(limit))
     )
+
+
+def claim_next_due(session: Session, now: datetime, after: DuePosition | None) -> DuePosition | None:
+    """Lock one due active instance that no other sweeper holds: its (due time, id), or None.
+
+    The lock (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) lasts for this transaction, which the engine's
+    ``advance`` then uses, so several sweepers share the work and a timer fires exactly once. A sweep
+    walks due instances in (due time, id) order from ``after``, so each is advanced at most once per
+    sweep and every claim is one index range, however long the sweep.
+    """
+    statement = (
+        select(Instance.next_timer_due_at, Instance.id)
+        .where(Instance.status == InstanceStatus.ACTIVE, Instance.next_timer_due_at <= now)
+        .order_by(Instance.next_timer_due_at, Instance.id)
+        .limit(1)
+    )
+    if after is not None:
+        statement = statement.where(tuple_(Instance.next_timer_due_at, Instance.id) > after)
+    row = session.execute(skipping_locked(session, statement)).first()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]

@@ -130,6 +130,26 @@ def test_the_cycle_finder_reports_a_two_file_circle_even_behind_type_checking(tm
     assert import_cycles(import_graph(package.rglob("*.py"), root=tmp_path)) == []
 
 
+# What timers/ may use of the engine: its public modules, never its internals (locks, transactions).
+ENGINE_PUBLIC_FOR_TIMERS = {"engine.runtime", "engine.queries", "engine.access", "engine.errors", "engine.models"}
+
+
+NOT_FOR_TIMERS = {"web", "workflows", "forms", "bench", "tests"}
+
+
+def engine_internals(files: Iterable[Path]) -> list[str]:
+    """``line module`` for every import of an engine module that is not public to timers/."""
+    return [f"{line} {module}" for path in sorted(files) for line, module in imported_modules(path)
+            if module.split(".")[0] == "engine" and module not in ENGINE_PUBLIC_FOR_TIMERS]
+
+
+def test_timers_import_only_the_engines_public_modules_never_web_workflows_or_forms() -> None:
+    files = python_files("timers")
+    assert forbidden_imports(files, NOT_FOR_TIMERS) == []
+    assert engine_internals(files) == []
+    assert any(module == "engine.queries" for path in files for _, module in imported_modules(path))
+
+
 def test_the_checker_reports_module_and_function_level_imports(tmp_path: Path) -> None:
     module = tmp_path / "leaky.py"
     module.write_text(
@@ -139,9 +159,14 @@ def test_the_checker_reports_module_and_function_level_imports(tmp_path: Path) -
         "def later():\n"
         "    import SpiffWorkflow.util.task as states\n"
         "    from . import sibling  # relative: this package's own\n"
+        "    from web.wiring import get_engine\n"
+        "    from engine.locking import skipping_locked\n"
+        "    from engine.queries import claim_next_due\n"
         "    return states\n",
         encoding="utf-8",
     )
     assert [finding.split(":", 1)[1] for finding in forbidden_imports([module], {"SpiffWorkflow"})] == [
         "2 SpiffWorkflow.bpmn", "5 SpiffWorkflow.util.task"]
-    assert forbidden_imports([module], {"web"}) == []
+    assert [finding.split(":", 1)[1] for finding in forbidden_imports([module], NOT_FOR_TIMERS)] == [
+        "7 web.wiring"]
+    assert engine_internals([module]) == ["8 engine.locking"]
