@@ -1,4 +1,5 @@
-"""The engine's one boundary with SpiffWorkflow 3.2: nothing else in the repository imports it.
+"""The engine's one boundary with SpiffWorkflow 3.2: no other module of engine, web, workflows, forms
+or timers imports it (the tests and the benchmarks' bare-library baseline may).
 
 The library ships no type information, so the rest of the engine sees it through typed names
 (``Workflow``, ``Task``, ``ProcessSpec`` in types.py) and the functions below; a SpiffWorkflow upgrade
