@@ -89,7 +89,7 @@ def _sweep_idle(calls: int, loaded: dict[str, Any]) -> Outcome:
     outcome.add("sweep, 1M waiting, none due: p50", summary["p50_ms"], "ms")
     outcome.add("sweep, 1M waiting, none due: p95", summary["p95_ms"], "ms", f"< {SWEEP_TARGET_MS:g} ms",
                 summary["p95_ms"] < SWEEP_TARGET_MS)
-    from timers.sweep import claim_next_due
+    from engine.queries import claim_next_due
 
     statement, params = explain.capture(session(), lambda: claim_next_due(session(), engine.clock.now(), None),
                                         "FROM instance")

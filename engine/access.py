@@ -54,6 +54,12 @@ def may_see(actor: Actor, task: HumanTask) -> bool:
     return TEAM_MANAGER in actor.groups and task.team_id is not None and task.team_id in actor.teams
 
 
+def may_reassign(actor: Actor, task: HumanTask) -> bool:
+    """Administrators, and team managers for their own team's tasks."""
+    return actor.is_admin or (TEAM_MANAGER in actor.groups and task.team_id is not None
+                              and task.team_id in actor.teams)
+
+
 def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     """The same rule as ``may_see`` as a SQL condition, for the inbox queries."""
     if actor.is_admin:

@@ -46,13 +46,7 @@ def process_properties(roots: Mapping[str, Any], process_id: str) -> tuple[str |
 
 def messages(roots: Mapping[str, Any], bundle: spiff.ParsedBundle) -> list[dict[str, Any]]:
     """Each ``bpmn:message`` with its deploy-time properties and the processes it starts."""
-    starts: dict[str, list[str]] = {}
-    for process_id, spec in bundle.specs.items():
-        start = spec.task_specs.get("Start")
-        for output in getattr(start, "outputs", []):
-            definition = getattr(output, "event_definition", None)
-            if definition is not None and type(definition).__name__ == "MessageEventDefinition":
-                starts.setdefault(definition.name, []).append(process_id)
+    starts = spiff.message_starts(bundle)
     found: dict[str, dict[str, Any]] = {}
     for root in roots.values():
         for message in root.iter(f"{{{spiff.BPMN_NS}}}message"):

@@ -11,10 +11,9 @@ Script time limits do not use this clock: they use real monotonic time (see engi
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import BigInteger, Integer, insert, select, update
@@ -203,50 +202,15 @@ def add_iso_duration(moment: datetime, text: str) -> datetime:
 
 # -- SpiffWorkflow's timers ------------------------------------------------------------------------
 
-# SpiffWorkflow reads the time only in SpiffWorkflow.bpmn.specs.event_definitions.timer, always as
-# ``datetime.now(UTC)`` through that module's global name ``datetime`` (duration, date and
-# cycle timers, and TimerEventDefinition.get_timedelta_from_start). That global is process-wide, so the
-# clock behind it lives in one module-level holder: the latest engine to install its clock wins. In
-# production there is one engine per process; in tests each engine fixture installs its own clock.
-_clock_getter: Callable[[], Clock] | None = None
-_install_lock = threading.Lock()
-
-
-class _PlainDatetimeMeta(type):
-    # The timer module also uses its ``datetime`` name for isinstance(); our constructors return plain
-    # datetimes (below), so make isinstance() accept every datetime.
-    def __instancecheck__(cls, instance: Any) -> bool:
-        return isinstance(instance, datetime)
-
-    def __subclasscheck__(cls, subclass: type) -> bool:
-        return issubclass(subclass, datetime)
-
-
-class _ProjectClockDatetime(datetime, metaclass=_PlainDatetimeMeta):
-    """``datetime`` as the timer module sees it: ``now()`` reads the project clock."""
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> datetime:  # type: ignore[misc]
-        # fromisoformat()/combine()/fromisocalendar() call cls(...): hand back plain datetimes, so nothing
-        # of this class leaks into task data, the serializer (which looks types up exactly) or the database.
-        return datetime(*args, **kwargs)
-
-    @classmethod
-    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-        getter = _clock_getter
-        moment = getter().now() if getter is not None else datetime.now(UTC)
-        return moment.astimezone(tz) if tz is not None else moment.astimezone().replace(tzinfo=None)
-
 
 def install_spiff_clock(clock_getter: Callable[[], Clock]) -> None:
-    """Make SpiffWorkflow's timers read ``clock_getter().now()``. Idempotent; the latest call wins.
+    """Make SpiffWorkflow's timers read ``clock_getter().now()`` (engine/spiff/clock.py). Idempotent; the
+    latest call wins: in production there is one engine per process; in tests each engine fixture
+    installs its own clock.
 
     The engine calls this when it is constructed (never at import time). The getter is called on every
     read, so the clock behind it may be swapped without reinstalling.
     """
-    global _clock_getter
-    from SpiffWorkflow.bpmn.specs.event_definitions import timer
+    from engine import spiff  # here, not at the top: reading the clock needs no workflow library
 
-    with _install_lock:
-        _clock_getter = clock_getter
-        if timer.datetime is not _ProjectClockDatetime:
-            timer.datetime = _ProjectClockDatetime
+    spiff.read_time_from(lambda: clock_getter().now())

@@ -10,14 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from lxml import etree
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import bpmn_xml, spiff
 from engine.errors import DeployRefused, NotFound
 from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
+from engine.spiff import SpiffWorkflowException, ValidationException
 
 ALLOWED_SUFFIXES = (".bpmn", ".dmn")
 # Untrusted uploads: no external entities, no network, no huge trees.
@@ -173,7 +172,7 @@ class Definitions:
 
     def _check_tasks(self, bundle: spiff.ParsedBundle) -> list[dict[str, Any]]:
         problems = []
-        for task_spec, file in iter_task_specs(bundle):
+        for task_spec, file in spiff.iter_task_specs(bundle):
             element = task_spec.bpmn_id
             if getattr(task_spec, "manual", False):
                 if task_spec.lane is None:
@@ -182,7 +181,7 @@ class Definitions:
                 form = spiff.task_properties_of_spec(task_spec).get("form")
                 if form is not None and form not in self._forms:
                     problems.append(_problem(file, element, f"form '{form}' is not in the forms registry"))
-            operation = getattr(task_spec, "operation_name", None)
+            operation = spiff.operation_name(task_spec)
             if operation is not None and operation not in self._operations:
                 problems.append(_problem(file, element, f"service task operation '{operation}' is not registered"))
         return problems
@@ -230,21 +229,6 @@ class Definitions:
             suffix = f" version {version}" if version is not None else ""
             raise NotFound(f"process '{process_id}'{suffix} is not deployed")
         return self.load(session, version_id)
-
-
-def iter_task_specs(bundle: spiff.ParsedBundle) -> Iterable[tuple[Any, str]]:
-    """Every task spec with a BPMN id in every process and call-activity spec of a bundle, once."""
-    seen: set[int] = set()
-    specs = list(bundle.specs.values())
-    for subprocesses in bundle.subprocess_specs.values():
-        specs.extend(subprocesses.values())
-    for process_spec in specs:
-        if id(process_spec) in seen:
-            continue
-        seen.add(id(process_spec))
-        for task_spec in process_spec.task_specs.values():
-            if getattr(task_spec, "bpmn_id", None):
-                yield task_spec, process_spec.file or "-"
 
 
 def _validation_problem(error: ValidationException, fallback_file: str, root: Any) -> dict[str, Any]:

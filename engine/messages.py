@@ -8,12 +8,10 @@ that name and those correlation values.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,63 +20,17 @@ from engine.locking import first_unclaimed
 from engine.models import BufferedMessage, DefinitionMessage, DefinitionVersion, MessageWait, OutboxMessage
 from engine.steps import StepContext
 
-MESSAGE_EVENT = "MessageEventDefinition"
-
-
-def flatten(correlations: Mapping[str, Any]) -> dict[str, Any]:
-    """SpiffWorkflow's ``{key: {property: value}}`` as one flat ``{property: value}`` map."""
-    flat: dict[str, Any] = {}
-    for properties in correlations.values():
-        if isinstance(properties, Mapping):
-            flat.update(properties)
-    return flat
-
 
 def correlation_key(flat: Mapping[str, Any]) -> str:
     return json.dumps(dict(flat), sort_keys=True, separators=(",", ":"), default=str)
-
-
-def spiff_event(name: str, payload: Any, correlations: Mapping[str, Any]) -> Any:
-    """The event SpiffWorkflow catches. It recomputes the correlation from the payload when the catch
-    fires, so the correlation values go into the payload too: senders need not repeat them."""
-    if isinstance(payload, Mapping):
-        payload = {**flatten(correlations), **payload}
-    return BpmnEvent(MessageEventDefinition(name), payload=payload, correlations=dict(correlations))
-
-
-def waiting_messages(workflow: spiff.Workflow) -> list[tuple[str, dict[str, Any]]]:
-    """(name, nested correlations) for every message catch the workflow is waiting on, including the
-    message starts of its event subprocesses (SpiffWorkflow creates those only when one arrives)."""
-    waits = [
-        (event.name, dict(event.correlations or {}))
-        for event in workflow.waiting_events()
-        if event.event_type == MESSAGE_EVENT
-    ]
-    if not workflow.is_completed():
-        waits += list(_event_subprocess_triggers(workflow))
-    return waits
-
-
-def _event_subprocess_triggers(workflow: spiff.Workflow) -> Iterator[tuple[str, dict[str, Any]]]:
-    data = spiff.data_at(workflow)
-    for name in getattr(workflow.spec.start, "trigger_specs", []):
-        spec = workflow.subprocess_specs.get(name)
-        for start in getattr(spec, "bpmn_start_events", []):
-            definition = start.event_definition
-            if type(definition).__name__ != MESSAGE_EVENT:
-                continue
-            properties = getattr(definition, "process_correlations", None)
-            correlations = (definition.calculate_correlations(workflow.script_engine, properties, data)
-                            if properties else dict(workflow.correlations))
-            yield definition.name, correlations
 
 
 def sync_waits(ctx: StepContext, workflow: spiff.Workflow, active: bool) -> None:
     session, instance_id = ctx.session, ctx.instance.id
     wanted = {}
     if active:
-        for name, correlations in waiting_messages(workflow):
-            wanted[(name, correlation_key(flatten(correlations)))] = correlations
+        for wait in spiff.waiting_messages(workflow):
+            wanted[(wait.name, correlation_key(spiff.flatten(wait.correlations)))] = wait.correlations
     existing = {
         (w.name, w.correlation_key): w
         for w in session.scalars(select(MessageWait).where(MessageWait.instance_id == instance_id))
@@ -137,11 +89,12 @@ def take_buffered(session: Session, name: str, key: str, now: datetime) -> Buffe
 
 def deliver_buffered(ctx: StepContext, workflow: spiff.Workflow) -> bool:
     """Give the first waiting catch that has a kept message its message; True when one was delivered."""
-    for name, correlations in waiting_messages(workflow):
-        buffered = take_buffered(ctx.session, name, correlation_key(flatten(correlations)), ctx.now)
+    for wait in spiff.waiting_messages(workflow):
+        name = wait.name
+        buffered = take_buffered(ctx.session, name, correlation_key(spiff.flatten(wait.correlations)), ctx.now)
         if buffered is None:
             continue
-        workflow.send_event(spiff_event(name, buffered.payload, correlations))
+        spiff.send_message(workflow, name, buffered.payload, wait.correlations)
         buffered.delivered_at = ctx.now
         buffered.delivered_to = ctx.instance.id
         ctx.record("message_received", actor=buffered.sender,
@@ -153,15 +106,12 @@ def deliver_buffered(ctx: StepContext, workflow: spiff.Workflow) -> bool:
 def throw_to_outbox(ctx: StepContext, workflow: spiff.Workflow) -> int:
     """Messages the process threw that nothing inside it caught, written with this step."""
     count = 0
-    for event in workflow.get_events():
-        definition_ = event.event_definition
-        if type(definition_).__name__ != MESSAGE_EVENT:
-            continue
-        payload = event.payload if isinstance(event.payload, dict) else {"value": event.payload}
-        flat = flatten(event.correlations or {})
-        ctx.session.add(OutboxMessage(source_instance_id=ctx.instance.id, name=definition_.name, correlation=flat,
+    for message in spiff.thrown_messages(workflow):
+        payload = message.payload if isinstance(message.payload, dict) else {"value": message.payload}
+        flat = message.correlations
+        ctx.session.add(OutboxMessage(source_instance_id=ctx.instance.id, name=message.name, correlation=flat,
                                       payload=json.loads(json.dumps(payload, default=str)), created_at=ctx.now))
-        ctx.record("message_thrown", actor="engine", data={"name": definition_.name, "correlation": flat})
+        ctx.record("message_thrown", actor="engine", data={"name": message.name, "correlation": flat})
         count += 1
     return count
 

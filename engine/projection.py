@@ -14,7 +14,7 @@ from engine.messages import sync_waits
 from engine.models import HumanTask, HumanTaskField, InstanceStatus, TaskStatus
 from engine.steps import StepContext
 
-DueAtResolver = Callable[[Any, datetime], datetime | None]
+DueAtResolver = Callable[[spiff.Task, datetime], datetime | None]
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -72,7 +72,7 @@ def _record_automatic_work(ctx: StepContext, workflow: spiff.Workflow, since: fl
             continue
         if spiff.is_completed(task):
             ctx.record("task_completed", task_id=task_id, bpmn_id=bpmn_id, actor="engine",
-                       data={"name": task.task_spec.bpmn_name, "type": type(task.task_spec).__name__})
+                       data={"name": task.task_spec.bpmn_name, "type": spiff.spec_type(task)})
 
 
 def _sync_human_tasks(
@@ -113,7 +113,7 @@ def _sync_human_tasks(
                    data={"group": row.group_id, "team": row.team_id, "assignee": row.assignee})
 
 
-def _new_task_row(ctx: StepContext, task: Any, inbox_fields: list[str], due_at: DueAtResolver) -> HumanTask:
+def _new_task_row(ctx: StepContext, task: spiff.Task, inbox_fields: list[str], due_at: DueAtResolver) -> HumanTask:
     properties = spiff.task_properties(task)
     data = task.data
     assignee = get_path(data, properties["assignee"]) if "assignee" in properties else None

@@ -1,5 +1,6 @@
-"""The read side: the inbox query, one task, one instance and its history. Every query is indexed
-and bounded; access rules are applied in SQL, so a page never loads what the caller may not see.
+"""The read side: the inbox query, one task, one instance and its history, and the next instance a
+timer sweep should advance. Every query is indexed and bounded; access rules are applied in SQL, so a
+page never loads what the caller may not see.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, doable_tasks, instance_visible, may_see, visible_tasks
+from engine.access import Actor, doable_tasks, instance_visible, may_do, may_see, visible_tasks
 from engine.errors import Invalid, NotFound
-from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, TaskStatus
+from engine.locking import skipping_locked
+from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, InstanceStatus, TaskStatus
 
 MAX_PAGE = 200
+DuePosition = tuple[datetime, int]  # (next timer due at, instance id): where a sweep has got to
 
 
 @dataclass
@@ -127,16 +130,23 @@ def count_tasks(session: Session, actor: Actor, query: TaskFilter, now: datetime
 
 
 def get_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    """A task the caller sees; NotFound otherwise (the same answer as for an id that does not exist)."""
     row = session.get(HumanTask, task_id)
     if row is None or not may_see(actor, row):
         raise NotFound(f"task {task_id} not found", task_id=task_id)
     return row
 
 
-def task_data(session: Session, task: HumanTask) -> dict[str, object]:
-    """What the task sees: the instance's data as of its latest step."""
-    instance = session.get(Instance, task.instance_id)
-    return dict(instance.data) if instance is not None else {}
+def get_actionable_task(session: Session, actor: Actor, task_id: str) -> HumanTask:
+    """A task to claim, release, complete or reassign: one the caller sees, or one of their lane and team.
+
+    A candidate who lost the task to a colleague (an inbox race, or an allocation) hears a 409 that
+    names nobody and carries no data, rather than a puzzling 404; everyone else gets the 404.
+    """
+    row = session.get(HumanTask, task_id)
+    if row is None or not (may_see(actor, row) or may_do(actor, row)):
+        raise NotFound(f"task {task_id} not found", task_id=task_id)
+    return row
 
 
 def get_instance(session: Session, actor: Actor, instance_id: int) -> InstanceView:
@@ -160,3 +170,25 @@ def history(session: Session, actor: Actor, instance_id: int, *, limit: int = 10
     return list(
         session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.id).limit(limit))
     )
+
+
+def claim_next_due(session: Session, now: datetime, after: DuePosition | None) -> DuePosition | None:
+    """Lock one due active instance that no other sweeper holds: its (due time, id), or None.
+
+    The lock (``FOR UPDATE SKIP LOCKED`` on PostgreSQL) lasts for this transaction, which the engine's
+    ``advance`` then uses, so several sweepers share the work and a timer fires exactly once. A sweep
+    walks due instances in (due time, id) order from ``after``, so each is advanced at most once per
+    sweep and every claim is one index range, however long the sweep.
+    """
+    statement = (
+        select(Instance.next_timer_due_at, Instance.id)
+        .where(Instance.status == InstanceStatus.ACTIVE, Instance.next_timer_due_at <= now)
+        .order_by(Instance.next_timer_due_at, Instance.id)
+        .limit(1)
+    )
+    if after is not None:
+        statement = statement.where(tuple_(Instance.next_timer_due_at, Instance.id) > after)
+    row = session.execute(skipping_locked(session, statement)).first()
+    if row is None or row[0] is None:
+        return None
+    return row[0], row[1]

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from engine import delivery, expressions, spiff, task_actions, timer_starts
+from engine import assignment, delivery, expressions, queries, spiff, task_actions, timer_starts
 from engine.access import SYSTEM, Actor
 from engine.clock import Clock, install_spiff_clock
 from engine.definitions import Definitions, DeployedProcess
@@ -41,6 +41,15 @@ class FormCatalog(Protocol):
         ...
 
     def json_schema(self, key: str) -> dict[str, Any]: ...
+
+    def title(self, key: str) -> str:
+        """The form's page heading."""
+        ...
+
+    def fields(self, key: str) -> list[Any]:
+        """The form's render metadata, one entry per question (forms/spec.py's FieldSpec; the engine
+        never reads it, the web layer renders it)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ class Engine:
         self.transactions = Transactions(session=session, definitions=self.definitions,
                                          script_engine=self.script_engine, clock=self._clock_getter,
                                          projectors=self.projectors)
+        self.delivery = delivery.Delivery(session=session, now=lambda: self.clock.now(), act=self.act,
+                                          create=self._create)
         install_spiff_clock(self._clock_getter)
         spiff.install_month_end_clamping()
 
@@ -162,26 +173,15 @@ class Engine:
 
         return self.act(instance_id, actor, stop, allow_error=True, run_steps=False)
 
-    def start_by_message(self, process_id: str, name: str, correlation: Mapping[str, Any],
-                         payload: Mapping[str, Any], actor: Actor) -> InstanceRef:
-        """Create an instance of a process with a message start event and hand it the message."""
-        business_key = ",".join(str(v) for v in correlation.values()) or None
-        instance_id = self._create(process_id, business_key, {}, None)
-        if self.advance(instance_id, actor).status != InstanceStatus.ACTIVE:  # now its start event waits
-            return InstanceRef(instance_id, InstanceStatus.ERROR)
-        # A start event has no correlation yet; it takes it from the payload, so the values go in there.
-        action = delivery._deliver_action(name, {**correlation, **payload}, {}, actor.username)
-        return self.act(instance_id, actor, action)
-
     # -- messages -------------------------------------------------------------------------------
 
     def send_message(self, name: str, correlation: Mapping[str, Any], payload: Mapping[str, Any],
                      actor: Actor) -> delivery.SendResult:
-        return delivery.send(self, name, correlation, payload, actor)
+        return self.delivery.send(name, correlation, payload, actor)
 
     def deliver_outbox(self, *, limit: int = 100) -> int:
         try:
-            return delivery.deliver_outbox(self, limit=limit)
+            return self.delivery.deliver_outbox(limit=limit)
         except Exception:  # delivery is retried by the sweep; the action that threw has committed
             log.exception("outbox delivery failed; the timer sweep will try again")
             self.session().rollback()
@@ -230,9 +230,14 @@ class Engine:
         return task_actions.set_assignee(self.session(), task_id, actor, claim=False, now=self.clock.now(),
                                          projectors=self.projectors)
 
+    def reassign(self, task_id: str, to_username: str, actor: Actor) -> HumanTask:
+        """Give an open task to a named person who may do it (a team manager or an administrator)."""
+        return assignment.reassign(self.session(), task_id, to_username, actor, now=self.clock.now(),
+                                   projectors=self.projectors)
+
     def complete(self, task_id: str, data: Mapping[str, Any], actor: Actor) -> Completion:
         session = self.session()
-        row = task_actions.actionable_task(session, task_id, actor)
+        row = queries.get_actionable_task(session, actor, task_id)
         task_actions.check_may_complete(row, actor)
         instance_id = row.instance_id  # the action re-reads the row once the instance is locked
         ref = self.act(instance_id, actor, task_actions.complete_action(self.forms, task_id, data, actor))

@@ -21,14 +21,11 @@ from collections.abc import Callable, Mapping
 from types import CodeType
 from typing import Any
 
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
-from SpiffWorkflow.exceptions import SpiffWorkflowException
-
 from engine import sandbox_guards as guards
 from engine.errors import ScriptError
 from engine.sandbox_builtins import HELPERS, SAFE_BUILTINS
 from engine.sandbox_policy import FILENAME, Mode, ScriptLimitExceeded, ScriptPolicyError, check_script, compile_script
+from engine.spiff import PythonScriptEngine, SpiffWorkflowException, TaskDataEnvironment, WorkflowTaskException
 
 __all__ = [
     "Mode",

@@ -14,9 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
-from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
-from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.orm import Session
 
 from engine import spiff
@@ -24,6 +21,7 @@ from engine.access import Actor
 from engine.errors import ScriptError
 from engine.models import Event, Instance
 from engine.scripts import SandboxedScriptEngine
+from engine.spiff import BasePythonScriptEngineEnvironment, WorkflowException, WorkflowTaskException
 
 # A process that keeps making automatic work (a zero-length cycle timer, say) must not spin forever.
 MAX_SETTLE_ROUNDS = 100
@@ -84,9 +82,7 @@ class EngineScriptEngine(SandboxedScriptEngine):
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         value = super().evaluate(task, expression, external_context)
-        definition = getattr(task.task_spec, "event_definition", None)
-        is_timer_date = type(definition).__name__ == "TimeDateEventDefinition"
-        if is_timer_date and getattr(definition, "expression", None) == expression:
+        if spiff.is_timer_date(task, expression):
             return _aware_timer_date(value, task)
         return value
 

@@ -7,14 +7,14 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from marshmallow import ValidationError
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.orm import Session
 
 from engine import spiff
 from engine.access import TEAM_MANAGER, Actor, may_do, may_see
-from engine.errors import Conflict, Forbidden, Invalid, NotFound
+from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask, Instance, TaskStatus
+from engine.queries import get_actionable_task
 from engine.steps import Projector, StepContext
 from engine.transaction import Action
 
@@ -22,25 +22,6 @@ from engine.transaction import Action
 class Validator(Protocol):
     def validate(self, key: str, data: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> dict[str, Any]:
         ...
-
-
-def visible_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
-    row = session.get(HumanTask, task_id)
-    if row is None or not may_see(actor, row):
-        raise NotFound(f"task {task_id} not found", task_id=task_id)
-    return row
-
-
-def actionable_task(session: Session, task_id: str, actor: Actor) -> HumanTask:
-    """A task to claim, release, complete or reassign: one the caller sees, or one of their lane and team.
-
-    A candidate who lost the task to a colleague (an inbox race, or an allocation) hears a 409 that
-    names nobody and carries no data, rather than a puzzling 404; everyone else gets the 404.
-    """
-    row = session.get(HumanTask, task_id)
-    if row is None or not (may_see(actor, row) or may_do(actor, row)):
-        raise NotFound(f"task {task_id} not found", task_id=task_id)
-    return row
 
 
 def claimed_by_another(row: HumanTask, actor: Actor) -> Conflict:
@@ -78,7 +59,7 @@ def complete_action(forms: Validator, task_id: str, data: Mapping[str, Any], act
         assert row is not None
         check_may_complete(row, actor)
         task = spiff.find_task(workflow, task_id)
-        if task is None or task.state != TaskState.READY:
+        if task is None or not spiff.is_ready(task):
             raise Conflict("the task is no longer open", task_id=task_id, code="task_not_open")
         stored = validated(forms, row.form_key, data, task.data, task_id)
         if row.form_key:
@@ -98,7 +79,7 @@ def set_assignee(session: Session, task_id: str, actor: Actor, *, claim: bool, n
                  projectors: Sequence[Projector]) -> HumanTask:
     """Claim for the caller, or release; a conditional update, so of two at once exactly one wins."""
     try:
-        row = actionable_task(session, task_id, actor)
+        row = get_actionable_task(session, actor, task_id)
         if row.state != TaskStatus.OPEN:
             raise Conflict(f"the task is already {row.state}", task_id=task_id, code="task_not_open")
         condition: ColumnElement[bool]

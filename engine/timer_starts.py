@@ -12,8 +12,6 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -22,41 +20,19 @@ from engine.definitions import LoadedVersion
 from engine.locking import first_unclaimed
 from engine.models import TimerStart
 
-CYCLE = "CycleTimerEventDefinition"
-
-
-def _start_timer_tasks(workflow: spiff.Workflow) -> list[Any]:
-    return [
-        task for task in workflow.get_tasks(state=TaskState.WAITING)
-        if type(task.task_spec).__name__ == "StartEvent"
-        and type(getattr(task.task_spec, "event_definition", None)).__name__ in spiff.TIMER_EVENTS
-    ]
-
-
-def has_timer_start(spec: Any) -> bool:
-    start = spec.task_specs.get("Start")
-    return any(
-        type(getattr(output, "event_definition", None)).__name__ in spiff.TIMER_EVENTS
-        for output in getattr(start, "outputs", [])
-    )
-
 
 def schedule(session: Session, version: LoadedVersion, script_engine: Any) -> None:
     """(Re)schedule the pending start of every process of a newly deployed version."""
     for process_id, spec in version.bundle.specs.items():
         session.execute(delete(TimerStart).where(TimerStart.process_id == process_id))
-        if not has_timer_start(spec):
+        if not spiff.has_timer_start(spec):
             continue
-        workflow = BpmnWorkflow(spec, version.bundle.subprocess_specs[process_id], script_engine=script_engine)
+        workflow = spiff.new_workflow(spec, version.bundle.subprocess_specs[process_id], script_engine)
         workflow.do_engine_steps()
-        for task in _start_timer_tasks(workflow):
-            value = task.internal_data.get("event_value")
-            cycle = value if isinstance(value, dict) else None
-            due = value.get("next") if isinstance(value, dict) else value
-            if isinstance(due, str) and (cycle is None or cycle.get("cycles") != 0):
-                session.add(TimerStart(process_id=process_id, version_id=version.id,
-                                       due_at=datetime.fromisoformat(due), cycle=cycle))
-            break
+        timer = spiff.start_timer(workflow)
+        if timer is not None and (timer.cycle is None or timer.cycle.get("cycles") != 0):
+            session.add(TimerStart(process_id=process_id, version_id=version.id, due_at=timer.due_at,
+                                   cycle=timer.cycle))
 
 
 def claim_due(session: Session, now: datetime) -> TimerStart | None:
@@ -83,13 +59,7 @@ def fire_start_timer(past: Callable[[], datetime]) -> Callable[[spiff.Workflow, 
     """An engine action: make the new instance's start timer fire now, once."""
 
     def fire(workflow: spiff.Workflow, ctx: Any) -> None:
-        moment = (past() - timedelta(microseconds=1)).isoformat()
-        for task in _start_timer_tasks(workflow):
-            value = task.internal_data.get("event_value")
-            if isinstance(value, dict):
-                task.internal_data["event_value"] = {**value, "cycles": 1, "next": moment}
-            else:
-                task.internal_data["event_value"] = moment
+        spiff.fire_start_timers(workflow, past() - timedelta(microseconds=1))
         ctx.record("timer_start_fired", actor="engine")
 
     return fire

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -108,9 +107,8 @@ class Transactions:
         if row.state:
             workflow = self.load(session, row)
         else:  # created and committed, not yet run
-            workflow = BpmnWorkflow(version.bundle.specs[row.process_id],
-                                    version.bundle.subprocess_specs[row.process_id], script_engine=self.script_engine)
-            workflow.task_tree.data.update(row.data)
+            workflow = spiff.new_workflow(version.bundle.specs[row.process_id],
+                                          version.bundle.subprocess_specs[row.process_id], self.script_engine, row.data)
             ctx.record("instance_started", data={"business_key": row.business_key, "data": row.data})
         return ctx, workflow, version, since
 
@@ -118,7 +116,7 @@ class Transactions:
         save(ctx, workflow, version, self.serializer.dumps(workflow), since=since, due_at=self._due_at,
              handled=ctx.handled)
 
-    def _due_at(self, task: Any, now: datetime) -> datetime | None:
+    def _due_at(self, task: spiff.Task, now: datetime) -> datetime | None:
         return resolve_due_at(self.script_engine, task)
 
     def _record_incident(self, instance_id: int, actor: Actor, action: Action[Any], error: Exception,

@@ -1,8 +1,9 @@
 """The due-timer sweep: fire every instance whose earliest timer has fallen due, each in its own
 transaction, so one broken instance is recorded as an incident and never stops the others.
 
-Claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several sweepers share the work and a
-timer fires exactly once; SQLite has a single writer, so the same loop is simply serial there.
+Claiming goes through the engine's ``queries.claim_next_due`` (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL), so several sweepers share the work and a timer fires exactly once; SQLite has a single
+writer, so the same loop is simply serial there.
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.access import SYSTEM
 from engine.errors import Conflict, NotFound
-from engine.locking import skipping_locked
-from engine.models import Instance, InstanceStatus
+from engine.models import InstanceStatus
+from engine.queries import DuePosition, claim_next_due
 from engine.runtime import Engine
 
 log = logging.getLogger("timers.sweep")
@@ -34,35 +33,17 @@ class SweepResult:
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
 
-
-Position = tuple[datetime, int]
-
-
-def claim_next_due(session: Session, now: datetime, after: Position | None) -> Position | None:
-    """Lock one due active instance that no other sweeper holds: its (due time, id), or None.
-
-    The sweep walks due instances in (due time, id) order from ``after``, so each is advanced at most
-    once per sweep and every claim is one index range, however long the sweep.
-    """
-    statement = (
-        select(Instance.next_timer_due_at, Instance.id)
-        .where(Instance.status == InstanceStatus.ACTIVE, Instance.next_timer_due_at <= now)
-        .order_by(Instance.next_timer_due_at, Instance.id)
-        .limit(1)
-    )
-    if after is not None:
-        statement = statement.where(tuple_(Instance.next_timer_due_at, Instance.id) > after)
-    row = session.execute(skipping_locked(session, statement)).first()
-    if row is None or row[0] is None:
-        return None
-    return row[0], row[1]
+    @property
+    def handled(self) -> int:
+        """Due instances the sweep took, whatever became of them (timer starts not counted)."""
+        return self.fired + self.failed + self.skipped
 
 
 def sweep(engine: Engine, session_factory: Callable[[], Session], *, batch: int = 100) -> SweepResult:
     """Fire up to ``batch`` due instances, then start the processes whose timer start fell due."""
     result = SweepResult()
     now = engine.clock.now()
-    position: Position | None = None
+    position: DuePosition | None = None
     for _ in range(batch):
         session = session_factory()
         position = claim_next_due(session, now, position)
@@ -88,3 +69,10 @@ def sweep(engine: Engine, session_factory: Callable[[], Session], *, batch: int 
             result.fired += 1
     result.started = engine.start_due_timer_starts(batch=batch)
     return result
+
+
+def sweep_and_deliver(engine: Engine, session_factory: Callable[[], Session], *,
+                      batch: int) -> tuple[SweepResult, int]:
+    """One sweep, then the messages its steps threw: what the scheduler's tick and the CLI run."""
+    result = sweep(engine, session_factory, batch=batch)
+    return result, engine.deliver_outbox(limit=batch)

@@ -1,23 +1,29 @@
-"""The timer sweep wired into the app: the scheduler job, the CLI command and their shared body."""
+"""The timer sweep wired into the app (timers/ holds the sweep and the tick): the settings, the app
+context and session around each tick, and the ``flask timers sweep`` command."""
 
 from __future__ import annotations
 
 import os
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 from flask import Flask
+from sqlalchemy.orm import Session
 
-from timers.scheduler import start_scheduler
-from timers.sweep import SweepResult, sweep
+from timers.scheduler import start_scheduler, tick_job
+from timers.sweep import SweepResult, sweep_and_deliver
 from web.extensions import db
 from web.wiring import get_engine
 
 
+def _session() -> Session:
+    return db.session()
+
+
 def sweep_once(batch: int) -> tuple[SweepResult, int]:
-    engine = get_engine()
-    result = sweep(engine, lambda: db.session(), batch=batch)
-    return result, engine.deliver_outbox(limit=batch)
+    """One sweep and the outbox, in the current app context (the CLI, the clock API, the demo)."""
+    return sweep_and_deliver(get_engine(), _session, batch=batch)
 
 
 def serving() -> bool:
@@ -35,23 +41,17 @@ def init_scheduler(app: Flask) -> None:
     if app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return
 
-    batch = app.config["TIMER_SWEEP_BATCH"]
-    interval_s = app.config["TIMER_SWEEP_INTERVAL_S"]
-
-    def job() -> None:
-        # A full batch means more is due: keep sweeping within this tick's interval, so a burst of
-        # timers drains at the sweep's own speed rather than one batch per tick.
-        started = time.monotonic()
+    @contextmanager
+    def in_app() -> Iterator[None]:
         with app.app_context():
             try:
-                while True:
-                    result, _ = sweep_once(batch)
-                    handled = result.fired + result.failed + result.skipped
-                    if handled < batch or time.monotonic() - started > interval_s:
-                        break
+                yield
             finally:
                 db.session.remove()
 
+    interval_s = app.config["TIMER_SWEEP_INTERVAL_S"]
+    job = tick_job(get_engine, _session, batch=app.config["TIMER_SWEEP_BATCH"], interval_s=interval_s,
+                   context=in_app)
     app.extensions["scheduler"] = start_scheduler(job, interval_s=interval_s)
 
 

@@ -1,54 +1,31 @@
 """Where a family is in its processes: the diagrams of its journey with current and completed steps.
 
-Read from each instance's stored SpiffWorkflow state (the serializer's JSON: a top-level workflow and
-one entry per sub-workflow, call activities and embedded subprocesses alike), never by restoring the
-workflow: a page view must not run anything. Claim-window instances serve many families, so only the
-family's own ``family_audit`` sub-workflows (and the call activity that holds them) are read there.
+Read through engine/diagrams.py (each workflow's current and completed elements from the stored
+state, never by restoring or running it: a page view runs nothing). Claim-window instances serve many
+families, so only the family's own ``family_audit`` sub-workflows (and the call activity that holds
+them) are read there.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.models import DefinitionVersion, Instance
+from engine.diagrams import GATEWAYS, DiagramFile, StoredWorkflow, progress, version_files
+from engine.diagrams import Element as Node
+from engine.diagrams import elements_of_version as nodes_of_version
+from engine.models import Instance
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-# SpiffWorkflow 3's TaskState values: waiting (timers, messages), ready, started (a running subprocess).
-CURRENT_STATES = frozenset({8, 16, 32})
-COMPLETED = 64
-GATEWAYS = frozenset({"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
-                      "complexGateway"})
-FLOW_NODES = GATEWAYS | {
-    "task", "userTask", "serviceTask", "scriptTask", "manualTask", "sendTask", "receiveTask", "businessRuleTask",
-    "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-    "boundaryEvent"}
+__all__ = ["Diagram", "DiagramFile", "Node", "choose", "diagrams_of", "instance_rows", "nodes_of_version",
+           "version_files", "workflows_of"]
+
 AUDIT_PROCESS = "family_audit"
 # Started by a message beside the family's journey: shown, but not where the family "is".
 SIDE_PROCESSES = frozenset({"identification_alert", "audit_evidence"})
-_CACHE_SIZE = 8
-
-
-@dataclass(frozen=True)
-class Node:
-    name: str
-    kind: str  # the BPMN element's local name: userTask, callActivity, boundaryEvent...
-
-
-@dataclass(frozen=True)
-class DiagramFile:
-    name: str
-    xml: str
-    processes: Mapping[str, str]  # process id -> its name (or id)
-    nodes: Mapping[str, Node]
 
 
 @dataclass
@@ -67,78 +44,58 @@ class Diagram:
     has_user_task: bool = False
 
 
-_versions: dict[int, dict[str, DiagramFile]] = {}
+@dataclass
+class _Marks:
+    """Elements of one file by where the workflows drawn in it are: current, ready, completed."""
+
+    current: set[str] = field(default_factory=set)
+    ready: set[str] = field(default_factory=set)
+    completed: set[str] = field(default_factory=set)
+
+    def add(self, workflow: StoredWorkflow) -> None:
+        self.current |= workflow.current
+        self.ready |= workflow.ready
+        self.completed |= workflow.completed
 
 
-def version_files(session: Session, version_id: int) -> dict[str, DiagramFile]:
-    """A deployed version's files by process id. Versions never change, so the parse is kept."""
-    cached = _versions.get(version_id)
-    if cached is not None:
-        return cached
-    row = session.get(DefinitionVersion, version_id)
-    found: dict[str, DiagramFile] = {}
-    for name, text in sorted((row.files if row else {}).items()):
-        if not name.endswith(".bpmn"):
-            continue
-        root = etree.fromstring(text.encode("utf-8"), parser=_SAFE_XML)
-        processes = {p.get("id"): p.get("name") or p.get("id") for p in root.iter(f"{{{BPMN_NS}}}process")}
-        nodes = {el.get("id"): Node(el.get("name") or "", etree.QName(el).localname) for el in root.iter()
-                 if isinstance(el.tag, str) and el.get("id") and etree.QName(el).namespace == BPMN_NS
-                 and etree.QName(el).localname in FLOW_NODES}
-        diagram = DiagramFile(name, text, processes, nodes)
-        found.update({process_id: diagram for process_id in processes})
-    if len(_versions) >= _CACHE_SIZE:
-        _versions.pop(next(iter(_versions)))
-    _versions[version_id] = found
-    return found
-
-
-def nodes_of_version(session: Session, version_id: int) -> dict[str, Node]:
-    return {key: node for diagram in version_files(session, version_id).values() for key, node in diagram.nodes.items()}
-
-
-def _base_id(spec: str) -> str:
-    return spec.split(" [", 1)[0]  # a multi-instance child is "<id> [child]"
-
-
-def _family_of(workflow: Mapping[str, Any]) -> str | None:
-    root = workflow.get("tasks", {}).get(workflow.get("root"), {})
-    data = root.get("data") or {}
+def _family_of(workflow: StoredWorkflow) -> str | None:
+    data = workflow.data
     item = data.get("pool_item") or {}
     return item.get("family_ref") or data.get("family_ref")
 
 
-def workflows_of(instance: Instance, family_ref: str) -> list[tuple[str, Mapping[str, Any]]]:
+def workflows_of(instance: Instance, workflows: list[StoredWorkflow],
+                 family_ref: str) -> list[tuple[str, StoredWorkflow]]:
     """``(process id, workflow)`` pairs of the instance that concern the family; embedded subprocesses
     are attributed to the process whose file draws them."""
-    state = json.loads(instance.state or "{}")
-    subs: Mapping[str, Mapping[str, Any]] = state.get("subprocesses", {})
-    owner = {task_id: key for key, sub in subs.items() for task_id in sub.get("tasks", {})}
+    top, subs = workflows[0], {w.id: w for w in workflows[1:]}
+    owner = {task_id: key for key, sub in subs.items() for task_id in sub.task_ids}
     shared = instance.process_id == "claim_window"
-    chosen: list[tuple[str, Mapping[str, Any]]] = []
+    chosen: list[tuple[str, StoredWorkflow]] = []
     if not shared:
-        chosen.append((instance.process_id, state))
+        chosen.append((instance.process_id, top))
     for key, sub in subs.items():
-        top = key
-        while top in subs and subs[top].get("spec") != AUDIT_PROCESS and owner.get(subs[top].get("parent_task_id")):
-            top = owner[subs[top]["parent_task_id"]]  # up to the family's audit, if inside one
-        if shared and (subs.get(top, {}).get("spec") != AUDIT_PROCESS or _family_of(subs[top]) != family_ref):
+        up = key
+        while up in subs and subs[up].process_id != AUDIT_PROCESS and owner.get(subs[up].parent_task_id or ""):
+            up = owner[subs[up].parent_task_id or ""]  # up to the family's audit, if inside one
+        if shared and (up not in subs or subs[up].process_id != AUDIT_PROCESS or _family_of(subs[up]) != family_ref):
             continue
-        if shared and top == key:  # the call activity that holds this family's audit
-            parent = state.get("tasks", {}).get(sub.get("parent_task_id"))
-            if parent:
-                chosen.append((instance.process_id, {"tasks": {parent["id"]: parent}}))
-        chosen.append((str(sub.get("spec")), sub))
+        if shared and up == key:  # the call activity that holds this family's audit
+            holder = top.only([sub.parent_task_id or ""])
+            if holder.tasks:
+                chosen.append((instance.process_id, holder))
+        chosen.append((sub.process_id, sub))
     return chosen
 
 
 def diagrams_of(session: Session, instance: Instance, family_ref: str) -> tuple[list[Diagram], dict[str, str]]:
     """The instance's diagrams for the family, and which process each of its task ids ran in."""
-    files = version_files(session, instance.version_id)
+    read = progress(session, instance)
+    files = read.files
     by_file: dict[str, Diagram] = {}
     task_process: dict[str, str] = {}
-    states: dict[str, dict[str, set[int]]] = {}
-    for process_id, workflow in workflows_of(instance, family_ref):
+    marks: dict[str, _Marks] = {}
+    for process_id, workflow in workflows_of(instance, read.workflows, family_ref):
         diagram_file = files.get(process_id)
         if diagram_file is None:  # an embedded subprocess: drawn in its parent's file, found by its id
             diagram_file = next((f for f in files.values() if process_id in f.nodes), None)
@@ -151,24 +108,21 @@ def diagrams_of(session: Session, instance: Instance, family_ref: str) -> tuple[
                                                          diagram_file.processes[main], instance.created_at)
         elif process_id in diagram_file.processes and process_id != instance.process_id:
             entry.process_id, entry.title = process_id, diagram_file.processes[process_id]  # the deeper one
-        seen = states.setdefault(diagram_file.name, {})
-        for task in workflow.get("tasks", {}).values():
-            task_process[str(task.get("id"))] = entry.title
-            seen.setdefault(_base_id(str(task.get("task_spec"))), set()).add(int(task.get("state", 0)))
+        marks.setdefault(diagram_file.name, _Marks()).add(workflow)
+        task_process.update(dict.fromkeys(workflow.task_ids, entry.title))
     for name, entry in by_file.items():
-        _mark(entry, states[name], next(f for f in files.values() if f.name == name).nodes)
+        _mark(entry, marks[name], next(f for f in files.values() if f.name == name).nodes)
     return list(by_file.values()), task_process
 
 
-def _mark(entry: Diagram, seen: Mapping[str, set[int]], nodes: Mapping[str, Node]) -> None:
+def _mark(entry: Diagram, marks: _Marks, nodes: Mapping[str, Node]) -> None:
     for element_id, node in nodes.items():
-        found = seen.get(element_id, set())
-        if found & CURRENT_STATES and node.kind != "boundaryEvent":  # a boundary waits with its activity
+        if element_id in marks.current and node.kind != "boundaryEvent":  # a boundary waits with its activity
             entry.current.append(element_id)
             if node.name and node.kind not in GATEWAYS:
                 entry.current_steps.append(node.name)
-            entry.has_user_task = entry.has_user_task or (node.kind == "userTask" and 16 in found)
-        elif COMPLETED in found:
+            entry.has_user_task = entry.has_user_task or (node.kind == "userTask" and element_id in marks.ready)
+        elif element_id in marks.completed:
             entry.completed.append(element_id)
             if node.name and node.kind not in GATEWAYS:
                 entry.completed_steps.append(node.name)

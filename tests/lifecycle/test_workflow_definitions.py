@@ -10,7 +10,6 @@ from lxml import etree
 
 from engine import spiff
 from engine.access import Actor
-from engine.definitions import iter_task_specs
 from engine.errors import DeployRefused
 from forms.registry import LIFECYCLE_FORMS
 from tests.lifecycle.conftest import BUNDLE, GROUPS, Journey
@@ -31,7 +30,7 @@ def test_every_workflow_deploys_and_every_user_task_has_a_form_and_a_lane(journe
                                                 "claim_window", "family_audit", "identification_alert",
                                                 "audit_evidence"}
     parsed = spiff.parse_bundle(bundle())
-    user_tasks = [(spec, file) for spec, file in iter_task_specs(parsed) if getattr(spec, "manual", False)]
+    user_tasks = [(spec, file) for spec, file in spiff.iter_task_specs(parsed) if getattr(spec, "manual", False)]
     assert len(user_tasks) >= 15
     for spec, file in user_tasks:
         form = spiff.task_properties_of_spec(spec).get("form")

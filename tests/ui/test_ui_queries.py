@@ -7,7 +7,6 @@ from flask import Flask
 
 from engine import queries
 from engine.access import Actor
-from engine.assignment import reassign
 from engine.errors import Forbidden, Invalid
 from tests.ui.conftest import FAMILY, complete_summary, start
 from web.extensions import session
@@ -64,7 +63,7 @@ def test_reassign_rules(ctx: Flask, people: None) -> None:
     start()
     task_id = queries.list_tasks(session(), CM1, queries.TaskFilter(), get_engine().clock.now()).items[0].id
     with pytest.raises(Forbidden):
-        reassign(get_engine(), task_id, "cm2", CM1)
+        get_engine().reassign(task_id, "cm2", CM1)
     with pytest.raises(Invalid):
-        reassign(get_engine(), task_id, "tm1", TM1)  # a manager cannot be given a case manager's task
-    assert reassign(get_engine(), task_id, "cm2", TM1).assignee == "cm2"
+        get_engine().reassign(task_id, "tm1", TM1)  # a manager cannot be given a case manager's task
+    assert get_engine().reassign(task_id, "cm2", TM1).assignee == "cm2"

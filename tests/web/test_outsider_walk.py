@@ -55,7 +55,7 @@ EXEMPT = {
     "ui.referral_start": "the referral form's public start page",
 }
 FAKE_NUMBER = "987654"
-# The one difference accepted, by design (engine/task_actions.py ``actionable_task``): a member of a
+# The one difference accepted, by design (engine/queries.py ``get_actionable_task``): a member of a
 # task's lane and team who acts on it once it is someone else's hears 409 (or 422 for a malformed body),
 # with no data and nobody named, rather than 404, so losing an inbox race or an allocation is explained.
 # They learn only that a task id they already hold exists. Its answers are still checked for leaks.

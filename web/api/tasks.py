@@ -6,7 +6,6 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from engine import queries
-from engine.task_actions import actionable_task
 from web.api import api, json_body, query_args
 from web.api.access_log import logs_access
 from web.api.auth import current_actor
@@ -57,6 +56,6 @@ def unclaim_task(task_id: str) -> ResponseReturnValue:
 @logs_access("task", "task_id")
 def complete_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
-    actionable_task(session(), task_id, actor)  # 404 for the unseen before the body is judged
+    queries.get_actionable_task(session(), actor, task_id)  # 404 for the unseen before the body is judged
     body = json_body(CompleteTaskSchema())
     return CompletionSchema().dump(get_engine().complete(task_id, body["data"], actor))

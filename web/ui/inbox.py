@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from engine import queries
 from engine.access import TEAM_MANAGER, Actor, may_do
-from engine.assignment import reassign
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
 from engine.models import Group, TeamMember, User
 from forms.choices import DISTRICTS
@@ -115,7 +114,7 @@ def act_on_task(label: str, action: str, task_id: str, actor: Actor, to: str | N
         elif action == "unclaim":
             engine.unclaim(task_id, actor)
         else:
-            reassign(engine, task_id, to or "", actor)
+            engine.reassign(task_id, to or "", actor)
         return True
     except (Conflict, Forbidden, Invalid, NotFound) as error:
         flash(f"{label}: {error.message}")

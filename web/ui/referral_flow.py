@@ -38,7 +38,7 @@ MAX_MEMBERS = 20  # a bound on one referral's size; a bigger household is more t
 
 
 def specs() -> dict[str, FieldSpec]:
-    return {spec.name: spec for spec in get_engine().forms.fields(FORM)}  # type: ignore[attr-defined]
+    return {spec.name: spec for spec in get_engine().forms.fields(FORM)}
 
 
 def submitter() -> tuple[Actor | None, int | None]:

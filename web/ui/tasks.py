@@ -9,12 +9,10 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from engine import queries
-from engine.access import Actor, may_do, may_see
-from engine.assignment import may_reassign
+from engine.access import Actor, may_do, may_reassign, may_see
 from engine.errors import Invalid
 from engine.identity import actor_for
 from engine.models import GroupMember, HumanTask, TaskStatus, Team, User
-from engine.task_actions import actionable_task
 from web.api.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
@@ -45,10 +43,10 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
     engine = get_engine()
     actor = current_actor()
     data = engine.task_data(task)
-    specs = engine.forms.fields(task.form_key) if task.form_key else []  # type: ignore[attr-defined]
+    specs = engine.forms.fields(task.form_key) if task.form_key else []
     errors = error_ids(messages) if messages else {}
     controls = build_controls(specs, answers, errors, _choices(data))
-    title = engine.forms.title(task.form_key) if task.form_key else task.name  # type: ignore[attr-defined]
+    title = engine.forms.title(task.form_key) if task.form_key else task.name
     case = build(data, task.fields or {})
     return render_template(
         "ui/task.html", task=task, title=task.name, form_title=title, controls=controls,
@@ -89,8 +87,8 @@ def task_post(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
     engine = get_engine()
     # One who opened it while it was free may have lost it since: their answers are still kept.
-    row = actionable_task(db_session(), task_id, actor)
-    specs = engine.forms.fields(row.form_key) if row.form_key else []  # type: ignore[attr-defined]
+    row = queries.get_actionable_task(db_session(), actor, task_id)
+    specs = engine.forms.fields(row.form_key) if row.form_key else []
     answers = drafts.posted_answers(request.form.to_dict(flat=False))
     action = request.form.get("action", "continue")
     now = engine.clock.now()

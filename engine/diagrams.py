@@ -1,0 +1,113 @@
+"""An instance as its diagrams show it, read only: the BPMN files of its pinned version with each
+element's name and type, and where each of its workflows is (current and completed element ids).
+
+Read from the stored state and the version's files: nothing is restored or run, so a page view costs a
+JSON parse (and, once per version, an XML parse). Also the user and manual task types of the latest
+version of each deployed process, for filtering an inbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
+
+from lxml import etree
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import spiff
+from engine.definitions import Definitions
+from engine.models import DefinitionProcess, DefinitionVersion, Instance
+from engine.spiff import HumanTaskType, StoredWorkflow
+
+__all__ = ["DiagramFile", "Element", "ElementType", "HumanTaskType", "InstanceProgress", "StoredWorkflow",
+           "clear_cache", "elements_of_version", "human_task_types", "progress", "version_files"]
+
+ElementType = Literal[
+    "task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask", "businessRuleTask",
+    "callActivity", "subProcess", "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent",
+    "boundaryEvent", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+    "complexGateway",
+]
+ELEMENT_TYPES: frozenset[str] = frozenset(get_args(ElementType))
+GATEWAYS: frozenset[str] = frozenset(t for t in ELEMENT_TYPES if t.endswith("Gateway"))
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_CACHE_SIZE = 8  # versions whose files are kept parsed
+
+
+@dataclass(frozen=True)
+class Element:
+    name: str
+    kind: ElementType  # the element's type: its BPMN local name (userTask, callActivity, boundaryEvent...)
+
+
+@dataclass(frozen=True)
+class DiagramFile:
+    name: str
+    xml: str
+    processes: Mapping[str, str]  # process id -> its name (or id)
+    nodes: Mapping[str, Element]  # element id -> the element, for every flow node drawn in the file
+
+
+@dataclass(frozen=True)
+class InstanceProgress:
+    workflows: list[StoredWorkflow]  # the top-level workflow first, then each sub-workflow
+    files: Mapping[str, DiagramFile]  # the pinned version's BPMN files, by each process id they hold
+
+
+_versions: dict[int, dict[str, DiagramFile]] = {}
+
+
+def version_files(session: Session, version_id: int) -> dict[str, DiagramFile]:
+    """A deployed version's BPMN files by process id. Versions never change, so the parse is kept."""
+    cached = _versions.get(version_id)
+    if cached is not None:
+        return cached
+    row = session.get(DefinitionVersion, version_id)
+    found: dict[str, DiagramFile] = {}
+    for name, text in sorted((row.files if row else {}).items()):
+        if not name.endswith(".bpmn"):
+            continue
+        root = etree.fromstring(text.encode("utf-8"), parser=_SAFE_XML)
+        processes = {p.get("id"): p.get("name") or p.get("id") for p in root.iter(f"{{{spiff.BPMN_NS}}}process")}
+        nodes = {el.get("id"): Element(el.get("name") or "", cast(ElementType, etree.QName(el).localname))
+                 for el in root.iter()
+                 if isinstance(el.tag, str) and el.get("id") and etree.QName(el).namespace == spiff.BPMN_NS
+                 and etree.QName(el).localname in ELEMENT_TYPES}
+        diagram = DiagramFile(name, text, processes, nodes)
+        found.update({process_id: diagram for process_id in processes})
+    if len(_versions) >= _CACHE_SIZE:
+        _versions.pop(next(iter(_versions)))
+    _versions[version_id] = found
+    return found
+
+
+def clear_cache() -> None:
+    """Forget parsed versions (tests empty the database between cases, so ids are reused)."""
+    _versions.clear()
+
+
+def elements_of_version(session: Session, version_id: int) -> dict[str, Element]:
+    """Every flow node of a version, by element id."""
+    return {key: node for diagram in version_files(session, version_id).values() for key, node in diagram.nodes.items()}
+
+
+def progress(session: Session, instance: Instance) -> InstanceProgress:
+    """Where each workflow of the instance is, and the files that draw them."""
+    return InstanceProgress(spiff.read_state(instance.state, instance.process_id),
+                            version_files(session, instance.version_id))
+
+
+def human_task_types(session: Session, definitions: Definitions) -> list[HumanTaskType]:
+    """The user and manual tasks of the latest version of each deployed process (and what it calls),
+    by name. Read from the parsed definitions (cached per version), so it costs nothing per open task."""
+    latest = session.execute(
+        select(DefinitionProcess.process_id, func.max(DefinitionProcess.version_id))
+        .group_by(DefinitionProcess.process_id).order_by(DefinitionProcess.process_id)
+    ).all()
+    found: dict[str, str] = {}
+    for process_id, version_id in latest:
+        for task_type in spiff.human_task_types(definitions.load(session, version_id).bundle, process_id):
+            found.setdefault(task_type.bpmn_id, task_type.name)
+    return sorted((HumanTaskType(bpmn_id, name) for bpmn_id, name in found.items()), key=lambda t: t.name)

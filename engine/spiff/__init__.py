@@ -1,0 +1,82 @@
+"""The engine's one boundary with SpiffWorkflow 3.2: no other module of engine, web, workflows, forms
+or timers imports it (the tests and the benchmarks' bare-library baseline may).
+
+The library ships no type information, so the rest of the engine sees it through typed names
+(``Workflow``, ``Task``, ``ProcessSpec`` in types.py) and the functions below; a SpiffWorkflow upgrade
+touches this package only. Where the engine departs from the bare library, it does so here:
+
+- the state is serialized without its spec (serializer.py), and read without being restored (stored.py);
+- timers read the project clock and clamp month ends (clock.py);
+- messages are delivered with ``send_event`` and a refusal raises ``NotWaiting``, never ``catch()``;
+  correlations are flat maps outside (messages.py);
+- task states have names (states.py), never the library's numbers.
+
+tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.
+"""
+
+from engine.spiff.clock import install_month_end_clamping, read_time_from
+from engine.spiff.errors import SpiffWorkflowException, ValidationException, WorkflowException, WorkflowTaskException
+from engine.spiff.messages import NotWaiting, Thrown, Wait, flatten, send_message, thrown_messages, waiting_messages
+from engine.spiff.parsing import (
+    BPMN_NS,
+    NS,
+    PARSE_RECURSION_LIMIT,
+    SPIFF_NS,
+    ParsedBundle,
+    add_file,
+    iter_lanes,
+    new_parser,
+    parse_bundle,
+    parsing_depth,
+)
+from engine.spiff.scripting import BasePythonScriptEngineEnvironment, PythonScriptEngine, TaskDataEnvironment
+from engine.spiff.serializer import StateSerializer
+from engine.spiff.sources import Source, sources_of
+from engine.spiff.specs import (
+    MESSAGE_EVENT,
+    TIMER_EVENTS,
+    HumanTaskType,
+    has_timer_start,
+    human_task_types,
+    iter_task_specs,
+    message_starts,
+    operation_name,
+    spec_type,
+    task_properties,
+    task_properties_of_spec,
+)
+from engine.spiff.states import State
+from engine.spiff.stored import StoredTask, StoredWorkflow, read_state
+from engine.spiff.tasks import (
+    data_at,
+    find_task,
+    has_ready_automatic_tasks,
+    is_completed,
+    is_ready,
+    new_workflow,
+    ready_human_tasks,
+    tasks_changed_since,
+)
+from engine.spiff.timers import (
+    StartTimer,
+    boundary_deadline,
+    fire_start_timers,
+    is_timer_date,
+    start_timer,
+    timer_due_times,
+)
+from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
+
+__all__ = [
+    "BPMN_NS", "MESSAGE_EVENT", "NS", "PARSE_RECURSION_LIMIT", "SPIFF_NS", "TIMER_EVENTS",
+    "BasePythonScriptEngineEnvironment", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
+    "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",
+    "StoredWorkflow", "Task", "TaskDataEnvironment", "TaskSpec", "Thrown", "ValidationException", "Wait", "Workflow",
+    "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "data_at", "find_task",
+    "fire_start_timers", "flatten", "has_ready_automatic_tasks", "has_timer_start", "human_task_types",
+    "install_month_end_clamping", "is_completed", "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs",
+    "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth", "read_state",
+    "read_time_from", "ready_human_tasks", "send_message", "sources_of", "spec_type", "start_timer",
+    "task_properties", "task_properties_of_spec", "tasks_changed_since", "thrown_messages", "timer_due_times",
+    "waiting_messages",
+]

@@ -1,0 +1,78 @@
+"""Parsing BPMN/DMN files into process specs with SpiffWorkflow's parser (spiffworkflow extensions on)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+from engine.spiff.types import ProcessSpec
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+
+# The parser recurses once per node: long but legal processes need more than Python's default depth.
+# Raised only while parsing; a high limit everywhere would let deep recursion through C crash the process.
+PARSE_RECURSION_LIMIT = 10_000
+_parse_lock = threading.Lock()
+
+
+@contextmanager
+def parsing_depth() -> Iterator[None]:
+    with _parse_lock:
+        previous = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(previous, PARSE_RECURSION_LIMIT))
+        try:
+            yield
+        finally:
+            sys.setrecursionlimit(previous)
+
+
+@dataclass
+class ParsedBundle:
+    """The specs of one deployed bundle: each executable process with the call-activity specs it needs."""
+
+    specs: dict[str, ProcessSpec] = field(default_factory=dict)
+    subprocess_specs: dict[str, dict[str, ProcessSpec]] = field(default_factory=dict)
+
+
+def new_parser() -> Any:
+    """SpiffWorkflow's parser with its schema validation (``get_process_ids``, ``get_spec``...)."""
+    return SpiffBpmnParser(validator=VALIDATOR)
+
+
+def add_file(parser: Any, name: str, root: Any) -> None:
+    if name.lower().endswith(".dmn"):
+        parser.add_dmn_xml(root, filename=name)
+    else:
+        parser.add_bpmn_xml(root, filename=name)
+
+
+def parse_bundle(files: Mapping[str, bytes | str]) -> ParsedBundle:
+    """Parse trusted, already validated files (used when loading a stored version)."""
+    parser = new_parser()
+    bundle = ParsedBundle()
+    with parsing_depth():
+        for name, content in files.items():
+            add_file(parser, name, etree.fromstring(_as_bytes(content)))
+        for process_id in parser.get_process_ids():
+            bundle.specs[process_id] = parser.get_spec(process_id)
+            bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
+    return bundle
+
+
+def _as_bytes(content: bytes | str) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def iter_lanes(root: Any) -> Iterable[tuple[str, str]]:
+    """(lane id, lane name) for every lane in a BPMN document."""
+    for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+        yield lane.get("id", ""), lane.get("name", "")

@@ -1,0 +1,95 @@
+"""Reading and setting timers in a workflow: when each waiting timer fires, a task's boundary
+deadline, and a process's timer start event (its next time, and making it fire once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from engine.spiff.specs import TIMER_EVENTS
+from engine.spiff.types import Task, Workflow
+
+
+def _fire_time(value: Any) -> datetime | None:
+    """A timer's stored value as a time: a date or duration keeps an ISO string; a cycle keeps
+    ``{'cycles', 'next', 'duration'}``."""
+    if isinstance(value, dict):
+        value = value.get("next")
+    return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+
+
+def timer_due_times(workflow: Workflow) -> list[datetime]:
+    """When each timer the workflow waits on fires."""
+    due: list[datetime] = []
+    for event in workflow.waiting_events():
+        if event.event_type in TIMER_EVENTS:
+            moment = _fire_time(event.value)
+            if moment is not None:
+                due.append(moment)
+    return due
+
+
+def boundary_deadline(task: Task) -> datetime | None:
+    """The earliest interrupting timer waiting on the task's boundary (a reminder is not a deadline)."""
+    parent = task.parent
+    if parent is None or not type(parent.task_spec).__name__.endswith("BoundaryEventSplit"):
+        return None
+    due = []
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        if sibling is task or type(definition).__name__ not in TIMER_EVENTS:
+            continue
+        if not getattr(sibling.task_spec, "cancel_activity", True):
+            continue
+        if sibling.state == TaskState.WAITING:
+            moment = _fire_time(sibling.internal_data.get("event_value"))
+            if moment is not None:
+                due.append(moment)
+    return min(due) if due else None
+
+
+def is_timer_date(task: Any, expression: str) -> bool:
+    """Is ``expression`` the date expression of the task's timer-date event?"""
+    definition = getattr(task.task_spec, "event_definition", None)
+    is_date = type(definition).__name__ == "TimeDateEventDefinition"
+    return is_date and getattr(definition, "expression", None) == expression
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    """A timer start event's next time and, for a cycle, ``{'cycles', 'next', 'duration'}``."""
+
+    due_at: datetime
+    cycle: dict[str, Any] | None
+
+
+def _start_timer_tasks(workflow: Workflow) -> Iterator[Task]:
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if type(task.task_spec).__name__ == "StartEvent" and type(definition).__name__ in TIMER_EVENTS:
+            yield task
+
+
+def start_timer(workflow: Workflow) -> StartTimer | None:
+    """The waiting start timer of a workflow just started (and run), if its process has one."""
+    for task in _start_timer_tasks(workflow):
+        value = task.internal_data.get("event_value")
+        cycle = value if isinstance(value, dict) else None
+        due = value.get("next") if isinstance(value, dict) else value
+        return StartTimer(datetime.fromisoformat(due), cycle) if isinstance(due, str) else None
+    return None
+
+
+def fire_start_timers(workflow: Workflow, moment: datetime) -> None:
+    """Make the workflow's start timers due at ``moment`` (a cycle's once), so the next settle fires them."""
+    for task in _start_timer_tasks(workflow):
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):
+            task.internal_data["event_value"] = {**value, "cycles": 1, "next": moment.isoformat()}
+        else:
+            task.internal_data["event_value"] = moment.isoformat()
