@@ -1,5 +1,5 @@
 """Follow-up tasks: renewed progress after a broken sustainment window, the evidence a Stage 1 audit
-found missing (DOMAIN.md's defaults), and the TF team's check of a newly identified family."""
+found missing (docs/sources/DOMAIN.md's defaults), and the TF team's check of a newly identified family."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from engine.identity import ensure_group, ensure_team
 from forms.choices import DISTRICTS
 from workflows.models import TeamSetting
 
-# DOMAIN.md's groups, which BPMN lanes name; the labels are what people read.
+# docs/sources/DOMAIN.md's groups, which BPMN lanes name; the labels are what people read.
 GROUP_LABELS = {
     "referrer": "Referrer (partner agency or public)",
     "early_help_unit": "Early Help Unit",

@@ -1,4 +1,4 @@
-"""A broken window (DOMAIN.md's default): the outcome is marked broken; an open family's lead
+"""A broken window (docs/sources/DOMAIN.md's default): the outcome is marked broken; an open family's lead
 professional records renewed progress, which restarts the window from the new anchor; a closed family
 gets no task and cannot be claimed until a later closure re-establishes progress."""
 

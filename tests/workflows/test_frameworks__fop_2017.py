@@ -1,8 +1,8 @@
 """The shipped frameworks against the seed documents, written out by hand here (never read from the data).
 
-Source: seeds/family-outcomes-plan-2017.txt, the "What do we mean by sustained?" column. Anchors the
+Source: docs/sources/seeds/family-outcomes-plan-2017.txt, the "What do we mean by sustained?" column. Anchors the
 FOP leaves unstated are closure (workflows/frameworks/README.md), except 19 (participation start, as
-DOMAIN.md reads it).
+docs/sources/DOMAIN.md reads it).
 """
 
 from __future__ import annotations
