@@ -27,9 +27,10 @@ run: $(STAMP)
 	$(BIN)/flask --app web setup
 	$(BIN)/flask --app web run --port $(PORT)
 
-# Installs and runs the whole suite (DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL).
+# Installs and runs the whole suite (DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL;
+# PYTEST_ARGS passes options, e.g. PYTEST_ARGS=--ignore=tests/browser).
 test: $(STAMP) chromium
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Refreshes the README's pictures in docs/screenshots from the browser tests (other runs write to a temporary folder).
 screenshots: $(STAMP) chromium
