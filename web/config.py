@@ -60,6 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OIDC_CLIENT_ID", str),
     Setting("OIDC_CLIENT_SECRET", str),
     Setting("OIDC_GROUPS_CLAIM", str, "groups"),
+    Setting("PROXY_FIX_HOPS", int, 0),  # proxies in front whose X-Forwarded-* headers are trusted
 )
 
 
