@@ -25,6 +25,10 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
 
+    from web.logs import init_logging
+
+    init_logging(app)  # first: the request id exists before any other hook logs
+
     from web.database import configure_engine_options
 
     configure_engine_options(app)
@@ -51,8 +55,10 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     init_ui(app)
 
     from web.health import health
+    from web.metrics import init_metrics
 
     app.register_blueprint(health)
+    init_metrics(app)
     trust_proxies(app)
 
     from web.cli import register_cli

@@ -12,8 +12,10 @@ in-app unless ``SCHEDULER_ENABLED=0`` is set.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 wsgi_app = "web:create_app()"
@@ -21,6 +23,12 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 graceful_timeout = 30
 accesslog = "-"
+
+# Every worker and timer worker writes its metrics here; /metrics sums them (web/metrics.py). A fresh
+# folder per server: figures of processes from an earlier run must not be summed in.
+METRICS_DIR_MADE_HERE = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+if METRICS_DIR_MADE_HERE:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="family-journeys-metrics-")
 
 TIMER_WORKERS = int(os.environ.get("TIMER_WORKERS", "1"))
 if TIMER_WORKERS:
@@ -35,6 +43,12 @@ def when_ready(server: Any) -> None:
     server.log.info("started %d timer workers", TIMER_WORKERS)
 
 
+def child_exit(server: Any, worker: Any) -> None:
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
 def on_exit(server: Any) -> None:
     """SIGTERM lets each timer worker finish the tick in progress before it exits."""
     for worker in _timer_workers:
@@ -45,3 +59,5 @@ def on_exit(server: Any) -> None:
         except subprocess.TimeoutExpired:
             worker.kill()
     server.log.info("timer workers stopped")
+    if METRICS_DIR_MADE_HERE:
+        shutil.rmtree(os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)

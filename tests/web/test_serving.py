@@ -84,6 +84,12 @@ def test_gunicorn_workers_serve_the_app_built_from_the_environment(served: tuple
     for _ in range(6):
         page = browser.open(f"{base}/inbox", timeout=30)
         assert (page.url, page.status) == (f"{base}/inbox", 200)
+    # /metrics sums every worker's figures (one multiprocess folder): the sign-in's redirect and the six
+    # visits, whichever worker served them.
+    with urllib.request.urlopen(f"{base}/metrics", timeout=30) as scraped:
+        text = scraped.read().decode()
+    assert 'family_journeys_http_requests_total{method="GET",route="/inbox",status="200"} 7.0' in text
+    assert "family_journeys_timer_sweeps_total" in text
 
 
 def test_sigterm_stops_the_web_and_timer_workers_cleanly(served: tuple[str, subprocess.Popen[str],
