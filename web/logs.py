@@ -18,6 +18,9 @@ from pythonjsonlogger.json import JsonFormatter
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 requests_log = logging.getLogger("web.requests")
+# SpiffWorkflow logs every task state change at INFO with the task's whole data (names, dates of birth)
+# as extra fields: only its warnings and errors may reach our lines.
+QUIETENED = ("spiff",)
 
 
 class RequestIdFilter(logging.Filter):
@@ -64,5 +67,7 @@ def init_logging(app: Flask) -> None:
     if not any(isinstance(f, RequestIdFilter) for h in root.handlers for f in h.filters):
         root.addHandler(handler_for(app.config["LOG_FORMAT"]))
         root.setLevel(logging.INFO)
+        for name in QUIETENED:
+            logging.getLogger(name).setLevel(logging.WARNING)
     app.before_request(_begin)
     app.after_request(_end)
