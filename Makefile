@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
 
-.PHONY: run test lint bench install chromium screenshots
+.PHONY: run serve test lint bench install chromium screenshots
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ run: $(STAMP)
 	$(BIN)/flask --app web db upgrade heads
 	$(BIN)/flask --app web setup
 	$(BIN)/flask --app web run --port $(PORT)
+
+# Production serving on DATABASE_URL (PostgreSQL beyond one machine): gunicorn with WEB_CONCURRENCY web
+# workers and TIMER_WORKERS timer workers (web/gunicorn_conf.py; docs/operations.md).
+serve: $(STAMP)
+	$(BIN)/flask --app web db upgrade heads
+	$(BIN)/flask --app web setup --no-demo
+	$(BIN)/gunicorn -c web/gunicorn_conf.py
 
 # Installs and runs the whole suite (DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL;
 # PYTEST_ARGS passes options, e.g. PYTEST_ARGS=--ignore=tests/browser).

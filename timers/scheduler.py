@@ -16,6 +16,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session
 
 from engine.runtime import Engine
+from timers.metrics import record_sweep
 from timers.sweep import sweep_and_deliver
 
 log = logging.getLogger("timers.scheduler")
@@ -34,7 +35,9 @@ def tick_job(engine: Callable[[], Engine], session_factory: Callable[[], Session
         started = monotonic()
         with context():
             while True:
+                swept_at = time.perf_counter()
                 result, _ = sweep_and_deliver(engine(), session_factory, batch=batch)
+                record_sweep(result, time.perf_counter() - swept_at)
                 if result.handled < batch or monotonic() - started > interval_s:
                     break
 

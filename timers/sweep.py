@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
@@ -29,9 +29,10 @@ class SweepResult:
     failed: int = 0
     skipped: int = 0
     started: int = 0
+    lateness_s: list[float] = field(default_factory=list)  # per fired instance: how long after its due moment
 
     def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+        return {"fired": self.fired, "failed": self.failed, "skipped": self.skipped, "started": self.started}
 
     @property
     def handled(self) -> int:
@@ -67,6 +68,7 @@ def sweep(engine: Engine, session_factory: Callable[[], Session], *, batch: int 
             result.failed += 1
         else:
             result.fired += 1
+            result.lateness_s.append(max(0.0, (now - position[0]).total_seconds()))
     result.started = engine.start_due_timer_starts(batch=batch)
     return result
 

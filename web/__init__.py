@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.config import from_environment, instance_folder, secret_key
 from web.extensions import db, migrate
@@ -23,6 +24,10 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     # Flask's defaults already hold SECRET_KEY = None, so "unset" is tested, never setdefault.
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
+
+    from web.logs import init_logging
+
+    init_logging(app)  # first: the request id exists before any other hook logs
 
     from web.database import configure_engine_options
 
@@ -49,6 +54,13 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     init_ui(app)
 
+    from web.health import health
+    from web.metrics import init_metrics
+
+    app.register_blueprint(health)
+    init_metrics(app)
+    trust_proxies(app)
+
     from web.cli import register_cli
     from web.timers import init_scheduler, register_timer_cli
 
@@ -56,3 +68,12 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     register_timer_cli(app)
     init_scheduler(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind a TLS-terminating proxy, read the client's address, scheme, host and prefix from the
+    ``X-Forwarded-*`` headers the ``PROXY_FIX_HOPS`` proxies set; never by default, since a client
+    could then forge them (and with them the Secure cookie and the redirects' scheme)."""
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)  # type: ignore[method-assign]

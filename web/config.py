@@ -28,6 +28,13 @@ def flag(text: str) -> bool:
     raise ValueError("expected 1/0, true/false, yes/no or on/off")
 
 
+def one_of(text: str, *choices: str) -> str:
+    value = text.strip().lower()
+    if value not in choices:
+        raise ValueError(f"expected one of {', '.join(choices)}")
+    return value
+
+
 @dataclass(frozen=True)
 class Setting:
     env: str
@@ -60,6 +67,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OIDC_CLIENT_ID", str),
     Setting("OIDC_CLIENT_SECRET", str),
     Setting("OIDC_GROUPS_CLAIM", str, "groups"),
+    Setting("PROXY_FIX_HOPS", int, 0),  # proxies in front whose X-Forwarded-* headers are trusted
+    Setting("METRICS_ALLOW", str, "127.0.0.1/32,::1/128"),  # networks that may read /metrics
+    Setting("METRICS_TOKEN", str),  # or a bearer token that may, from anywhere
+    Setting("LOG_FORMAT", lambda text: one_of(text, "text", "json"), "text"),
 )
 
 
