@@ -14,8 +14,12 @@ from sqlalchemy.orm import Session
 from engine.access import Actor
 from engine.identity import ensure_team
 from engine.models import Team
+from workflows.errors import Invalid
 from workflows.models import TeamSetting
 from workflows.services.settings import require_admin
+from workflows.services.users import IDENTIFIER
+
+TEAM_FORMAT = "Enter a team id of lower-case letters, digits, dashes and underscores"
 
 
 @dataclass(frozen=True)
@@ -26,9 +30,16 @@ class TeamSettings:
     review_every_months: int
 
 
+def team_problems(team_id: str) -> dict[str, str]:
+    return {} if IDENTIFIER.match(team_id) else {"team_id": TEAM_FORMAT}
+
+
 def save_team(db: Session, actor: Actor, team_id: str, name: str | None = None) -> Team:
-    """The team, created when new; a given name replaces the old one."""
+    """The team, created when new; a given name replaces the old one. Invalid for a malformed id."""
     require_admin(actor)
+    found = team_problems(team_id)
+    if found:
+        raise Invalid("the team has errors", details={field: [text] for field, text in found.items()})
     team = ensure_team(db, team_id, name)
     db.commit()
     return team
