@@ -46,9 +46,9 @@ class TeamSettingsSchema(StrictSchema):
 
 def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
     members = db.session.execute(select(User.username, GroupMember.group_id)
-                         .join(TeamMember, TeamMember.user_id == User.id)
-                         .join(GroupMember, GroupMember.user_id == User.id, isouter=True)
-                         .where(TeamMember.team_id == team.id).order_by(User.username))
+                                 .join(TeamMember, TeamMember.user_id == User.id)
+                                 .join(GroupMember, GroupMember.user_id == User.id, isouter=True)
+                                 .where(TeamMember.team_id == team.id).order_by(User.username))
     by_user: dict[str, list[str]] = {}
     for username, group in members:
         by_user.setdefault(username, []).extend([group] if group else [])
@@ -62,7 +62,7 @@ def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
 def list_teams() -> ResponseReturnValue:
     _admin()
     rows = db.session.execute(select(Team, TeamSetting).join(TeamSetting, TeamSetting.team_id == Team.id, isouter=True)
-                      .order_by(Team.id).limit(500))
+                              .order_by(Team.id).limit(500))
     return {"items": [team_view(team, settings) for team, settings in rows]}
 
 

@@ -55,7 +55,7 @@ def get_claim_window(window_id: int) -> ResponseReturnValue:
     _tf_reader(current_actor())
     window = _window(window_id)
     pool = db.session.execute(select(WindowFamily, Family.ref).join(Family, Family.id == WindowFamily.family_id)
-                      .where(WindowFamily.window_id == window.id).order_by(Family.ref))
+                              .where(WindowFamily.window_id == window.id).order_by(Family.ref))
     batch = db.session.scalars(select(Claim).where(Claim.window_id == window.id).order_by(Claim.id))
     return {
         **window_summary(window),
