@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from engine.models import AccessLog, User
 from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the real lifecycle)
 from tests.ui.conftest import PASSWORD, csrf, sign_in
-from web import referral_intake
 from web.extensions import db
 from web.ui import referral_drafts as drafts
 from web.ui.forms_render import collect
@@ -22,6 +21,7 @@ from web.ui.models import ReferralDraft
 from web.ui.passwords import set_password
 from web.ui.referral_flow import specs
 from workflows.models import Family, IdempotentRequest, Person, Referral
+from workflows.services import intake as referral_intake
 
 REFERRER = {"referrer-name": "Pat Jones", "referrer-organisation": "Meadow Primary School",
             "referrer-role": "Family liaison", "referrer-email": "pat.jones@example.org"}

@@ -1,4 +1,8 @@
-"""Administrator endpoints for the lifecycle's settings: teams, the council, claim windows."""
+"""Administrator endpoints for the lifecycle's settings: teams, the council, claim windows.
+
+The writes are workflows/services/ (settings.py, teams.py, claim_windows.py); these views parse, call
+and answer.
+"""
 
 from __future__ import annotations
 
@@ -9,25 +13,26 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from sqlalchemy import select
 
 from engine.access import Actor
-from engine.identity import ensure_team
 from engine.models import GroupMember, Team, TeamMember, User
 from forms.choices import DISTRICTS
 from web.api import api, json_body
 from web.api.auth import current_actor
 from web.api.claims import window_summary
-from web.api.errors import ApiError
 from web.api.schemas import StrictSchema
-from web.extensions import session
+from web.extensions import db
 from web.wiring import get_engine
-from workflows.models import ClaimWindow, CouncilSetting, TeamSetting
+from workflows.models import TeamSetting
+from workflows.services import settings as council
+from workflows.services import teams
+from workflows.services.claim_windows import open_claim_window
 
 DISTRICT_IDS = [d for d, _ in DISTRICTS]
 
 
 def _admin() -> Actor:
+    """Refused before the body is read, so a refusal says nothing else."""
     actor = current_actor()
-    if not actor.is_admin:
-        raise ApiError(403, "forbidden", "only administrators change settings")
+    council.require_admin(actor)
     return actor
 
 
@@ -40,11 +45,10 @@ class TeamSettingsSchema(StrictSchema):
 
 
 def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
-    db = session()
-    members = db.execute(select(User.username, GroupMember.group_id)
-                         .join(TeamMember, TeamMember.user_id == User.id)
-                         .join(GroupMember, GroupMember.user_id == User.id, isouter=True)
-                         .where(TeamMember.team_id == team.id).order_by(User.username))
+    members = db.session.execute(select(User.username, GroupMember.group_id)
+                                 .join(TeamMember, TeamMember.user_id == User.id)
+                                 .join(GroupMember, GroupMember.user_id == User.id, isouter=True)
+                                 .where(TeamMember.team_id == team.id).order_by(User.username))
     by_user: dict[str, list[str]] = {}
     for username, group in members:
         by_user.setdefault(username, []).extend([group] if group else [])
@@ -57,24 +61,16 @@ def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
 @api.get("/admin/teams")
 def list_teams() -> ResponseReturnValue:
     _admin()
-    db = session()
-    rows = db.execute(select(Team, TeamSetting).join(TeamSetting, TeamSetting.team_id == Team.id, isouter=True)
-                      .order_by(Team.id).limit(500))
+    rows = db.session.execute(select(Team, TeamSetting).join(TeamSetting, TeamSetting.team_id == Team.id, isouter=True)
+                              .order_by(Team.id).limit(500))
     return {"items": [team_view(team, settings) for team, settings in rows]}
 
 
 @api.put("/admin/teams/<team_id>")
 def put_team(team_id: str) -> ResponseReturnValue:
-    _admin()
+    actor = _admin()
     body = json_body(TeamSettingsSchema())
-    db = session()
-    team = ensure_team(db, team_id, body["name"])
-    db.flush()
-    settings = db.get(TeamSetting, team_id) or TeamSetting(team_id=team_id)
-    settings.district, settings.kind = body["district"], body["kind"]
-    settings.review_every_months = body["review_every_months"]
-    db.add(settings)
-    db.commit()
+    team, settings = teams.save_team_settings(db.session(), actor, team_id, teams.TeamSettings(**body))
     return team_view(team, settings)
 
 
@@ -86,21 +82,14 @@ class CouncilSettingsSchema(StrictSchema):
 @api.get("/admin/settings")
 def get_settings() -> ResponseReturnValue:
     _admin()
-    rows = session().scalars(select(CouncilSetting).order_by(CouncilSetting.key))
-    return {"earned_autonomy": False, "triage_working_days": 1, **{r.key: r.value for r in rows}}
+    return council.council_settings(db.session())
 
 
 @api.put("/admin/settings")
 def put_settings() -> ResponseReturnValue:
-    _admin()
+    actor = _admin()
     body = json_body(CouncilSettingsSchema())
-    db = session()
-    for key, value in body.items():
-        row = db.get(CouncilSetting, key) or CouncilSetting(key=key)
-        row.value = value
-        db.add(row)
-    db.commit()
-    return get_settings()
+    return council.save_council_settings(db.session(), actor, body)
 
 
 class ClaimWindowSchema(StrictSchema):
@@ -119,14 +108,6 @@ def create_claim_window() -> ResponseReturnValue:
     """A window is a process instance: it waits for its cut-off, then owns its pool, audits and batch."""
     actor = _admin()
     body = json_body(ClaimWindowSchema())
-    db = session()
-    if db.scalar(select(ClaimWindow.id).where(ClaimWindow.name == body["name"])) is not None:
-        raise ApiError(409, "duplicate_window", f"a claim window named {body['name']!r} exists")
-    db.rollback()
-    window = {"name": body["name"], "local_cutoff_at": body["local_cutoff_at"].isoformat(),
-              "closes_at": body["closes_at"].isoformat()}
-    ref = get_engine().start("claim_window", body["name"], {"window": window}, actor)
-    row = session().scalar(select(ClaimWindow).where(ClaimWindow.instance_id == ref.id))
-    if row is None:
-        raise ApiError(500, "internal_error", "the claim window could not be registered; it has been logged")
+    row = open_claim_window(db.session(), get_engine(), actor, body["name"], body["local_cutoff_at"],
+                            body["closes_at"])
     return window_summary(row), 201

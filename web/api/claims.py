@@ -1,6 +1,6 @@
 """Claim windows (pool, sample, batch) and a claim's payment or invalidation (TF team).
 
-The checks and the invalidation itself are shared with the TF team's pages (web/ui/tf_pages.py), so a
+The checks and the writes live in workflows/services/claims.py, shared with the TF team's pages, so a
 claim is withdrawn the same way, by the same people, whichever door the request came through.
 """
 
@@ -9,28 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask.typing import ResponseReturnValue
-from marshmallow import fields, pre_load, validate
 from sqlalchemy import select
 
 from engine.access import Actor
-from web.api import api, json_body
+from web.api import api, json_object
 from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.api.schemas import StrictSchema
-from web.extensions import session
+from web.extensions import db
 from web.wiring import get_engine
-from workflows.family_view import TF_GROUPS, claim_view
+from workflows.family_view import claim_view
 from workflows.models import Claim, ClaimWindow, Family, WindowFamily
-
-INVALIDATABLE = ("submitted", "paid")
-REASON_REQUIRED = "Enter the reason the claim is invalid"
-REASON_TOO_LONG = "The reason must be 2000 characters or fewer"
-
-
-def is_tf_reader(actor: Actor) -> bool:
-    """The TF register's readers (DESIGN.md's access matrix): the three TF groups and administrators."""
-    return actor.is_admin or bool(TF_GROUPS & actor.groups)
+from workflows.services import claims
+from workflows.services.claims import is_tf_reader
 
 
 def _tf_reader(actor: Actor) -> None:
@@ -39,7 +30,7 @@ def _tf_reader(actor: Actor) -> None:
 
 
 def _window(window_id: int) -> ClaimWindow:
-    row = session().get(ClaimWindow, window_id)
+    row = db.session.get(ClaimWindow, window_id)
     if row is None:
         raise ApiError(404, "not_found", f"claim window {window_id} not found")
     return row
@@ -54,7 +45,7 @@ def window_summary(row: ClaimWindow) -> dict[str, Any]:
 @logs_access("claim_window_list")
 def list_claim_windows() -> ResponseReturnValue:
     _tf_reader(current_actor())
-    rows = session().scalars(select(ClaimWindow).order_by(ClaimWindow.local_cutoff_at, ClaimWindow.id).limit(200))
+    rows = db.session.scalars(select(ClaimWindow).order_by(ClaimWindow.local_cutoff_at, ClaimWindow.id).limit(200))
     return {"items": [window_summary(r) for r in rows]}
 
 
@@ -62,69 +53,30 @@ def list_claim_windows() -> ResponseReturnValue:
 @logs_access("claim_window", "window_id")
 def get_claim_window(window_id: int) -> ResponseReturnValue:
     _tf_reader(current_actor())
-    db = session()
     window = _window(window_id)
-    pool = db.execute(select(WindowFamily, Family.ref).join(Family, Family.id == WindowFamily.family_id)
-                      .where(WindowFamily.window_id == window.id).order_by(Family.ref))
-    claims = db.scalars(select(Claim).where(Claim.window_id == window.id).order_by(Claim.id))
+    pool = db.session.execute(select(WindowFamily, Family.ref).join(Family, Family.id == WindowFamily.family_id)
+                              .where(WindowFamily.window_id == window.id).order_by(Family.ref))
+    batch = db.session.scalars(select(Claim).where(Claim.window_id == window.id).order_by(Claim.id))
     return {
         **window_summary(window),
         "pool": [{"family_ref": ref, "claim_type": row.claim_type, "sampled": row.sampled, "stages": row.audits,
                   "outcome": row.outcome} for row, ref in pool],
         "sample": window.sample,
-        "batch": [claim_view(db, c) for c in claims],
+        "batch": [claim_view(db.session(), c) for c in batch],
     }
-
-
-class InvalidateSchema(StrictSchema):
-    """The reason, trimmed; blank counts as missing, so the API and the page give the same message."""
-
-    reason = fields.Str(required=True, validate=validate.Length(max=2000, error=REASON_TOO_LONG),
-                        error_messages={"required": REASON_REQUIRED})
-
-    @pre_load
-    def _blank_is_missing(self, data: Any, **_: Any) -> Any:
-        if isinstance(data, dict) and isinstance(data.get("reason"), str):
-            reason = data["reason"].strip()
-            data = {k: v for k, v in data.items() if k != "reason"} | ({"reason": reason} if reason else {})
-        return data
-
-
-def claim_for_tf_team(actor: Actor, claim_id: int) -> Claim:
-    """404 outside the TF groups or for an unknown claim; 403 for the TF groups that only audit."""
-    _tf_reader(actor)
-    claim = session().get(Claim, claim_id)
-    if claim is None:
-        raise ApiError(404, "not_found", f"claim {claim_id} not found")
-    if not (actor.is_admin or "tf_team" in actor.groups):
-        raise ApiError(403, "forbidden", "only the TF team records payments and invalid claims")
-    return claim
-
-
-def invalidate_claim(claim: Claim, reason: str) -> None:
-    """Withdrawn after a spot check. The claim row stays, so the family never becomes claimable again."""
-    if claim.state not in INVALIDATABLE:
-        raise ApiError(409, "claim_state", f"a {claim.state} claim cannot be invalidated", {"state": claim.state})
-    claim.state, claim.invalidated_at, claim.invalid_reason = "invalidated", get_engine().clock.now(), reason
-    session().commit()
 
 
 @api.post("/claims/<int:claim_id>/paid")
 @logs_access("claim", "claim_id")
 def mark_paid(claim_id: int) -> ResponseReturnValue:
-    claim = claim_for_tf_team(current_actor(), claim_id)
-    if claim.state != "submitted":
-        raise ApiError(409, "claim_state", f"a {claim.state} claim cannot be marked paid",
-                       {"state": claim.state})
-    claim.state, claim.paid_at = "paid", get_engine().clock.now()
-    session().commit()
-    return claim_view(session(), claim)
+    claim = claims.mark_paid(db.session(), current_actor(), claim_id, now=get_engine().clock.now())
+    return claim_view(db.session(), claim)
 
 
 @api.post("/claims/<int:claim_id>/invalidate")
 @logs_access("claim", "claim_id")
 def invalidate(claim_id: int) -> ResponseReturnValue:
-    claim = claim_for_tf_team(current_actor(), claim_id)
-    body = json_body(InvalidateSchema())
-    invalidate_claim(claim, body["reason"])
-    return claim_view(session(), claim)
+    actor = current_actor()
+    claims.claim_for_tf_team(db.session(), actor, claim_id)  # refused before the body is read, as before
+    claim = claims.invalidate(db.session(), actor, claim_id, json_object(), now=get_engine().clock.now())
+    return claim_view(db.session(), claim)

@@ -1,6 +1,7 @@
 """One error body for the whole API: ``{"error": {"code", "message", "details"}}``.
 
-Engine exceptions become HTTP statuses here and only here (docs/api.md lists the codes).
+Engine exceptions and the domain's refusals (workflows/errors.py) become HTTP statuses here and only
+here (docs/api.md lists the codes).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound, ScriptError
+from workflows import errors as domain
 
 log = logging.getLogger("web.api")
 
@@ -22,6 +24,19 @@ STATUS_FOR: list[tuple[type[EngineError], int]] = [
     (Invalid, 422),
     (ScriptError, 422),
 ]
+
+DOMAIN_STATUS: dict[type[domain.DomainError], int] = {
+    domain.NotFound: 404,
+    domain.NotAllowed: 403,
+    domain.Conflict: 409,
+    domain.Invalid: 422,
+    domain.Failed: 500,
+}
+
+
+def domain_status(error: domain.DomainError) -> int:
+    return next((status for cls, status in DOMAIN_STATUS.items() if isinstance(error, cls)), 500)
+
 
 HTTP_CODES = {
     400: "malformed_request",
@@ -58,8 +73,10 @@ def _is_api() -> bool:
 
 def _page(status: int, error: Exception | None = None) -> Any:
     """The people's pages get an HTML error page (web/ui), the API its JSON body."""
-    from web.ui.errors import engine_error_page, html_error
+    from web.ui.errors import domain_error_page, engine_error_page, html_error
 
+    if isinstance(error, domain.DomainError):
+        return domain_error_page(error)
     return engine_error_page(error) if isinstance(error, EngineError) else html_error(status)
 
 
@@ -67,6 +84,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         return error_response(error.status, error.code, error.message, error.details)
+
+    @app.errorhandler(domain.DomainError)
+    def _domain_error(error: domain.DomainError) -> Any:
+        status = domain_status(error)
+        if not _is_api():
+            return _page(status, error)
+        return error_response(status, error.code, error.message, error.details)
 
     @app.errorhandler(EngineError)
     def _engine_error(error: EngineError) -> Response:

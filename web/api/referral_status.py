@@ -13,13 +13,14 @@ from web.api import api
 from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.referral_intake import own_referral
+from web.extensions import db
+from workflows.services.intake import own_referral
 
 
 @api.get("/referrals/<ref>")
 @logs_access("referral", "ref")
 def get_referral(ref: str) -> ResponseReturnValue:
-    found = own_referral(current_actor(), ref)
+    found = own_referral(db.session(), current_actor(), ref)
     if found is None:
         raise ApiError(404, "not_found", f"referral {ref} not found")
     referral, triaged = found

@@ -1,30 +1,32 @@
 """Administration: users (groups, teams, password, unlock), groups and their labels, teams, OIDC group
-mapping; and the deployed definitions for process owners. Admin pages are 404 to everyone else."""
+mapping; and the deployed definitions for process owners. Admin pages are 404 to everyone else.
+
+The writes are workflows/services/users.py and teams.py; these views parse the form, call and render.
+"""
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from engine.access import ADMIN, PROCESS_OWNER
-from engine.identity import create_user, ensure_group, ensure_team
 from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui import ui
 from web.ui.models import GroupMapping, LoginState
-from web.ui.passwords import password_problem, set_password
+from web.ui.oidc import mapping_changes
+from web.ui.passwords import credential_changes, password_problem
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
+from workflows.services import users
+from workflows.services.teams import save_team, team_problems
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_.-]{1,99}$")
 LIST_LIMIT = 500
 
 
@@ -101,14 +103,8 @@ def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
         "email": form.get("email", "").strip(), "groups": set(form.getlist("groups")),
         "teams": set(form.getlist("teams")), "active": form.get("active") == "true",
     }
-    errors = []
-    if user is None and not IDENTIFIER.match(values["username"]):
-        errors.append({"text": "Enter a username of 2 to 100 lower-case letters, digits, dots, dashes or underscores",
-                       "href": "#username"})
-    elif user is None and db.session.scalar(select(User.id).where(User.username == values["username"])):
-        errors.append({"text": "A user with this username already exists", "href": "#username"})
-    if not values["display_name"]:
-        errors.append({"text": "Enter the person's name", "href": "#display_name"})
+    problems = users.user_problems(db.session(), None if user else values["username"], values["display_name"])
+    errors = [{"text": text, "href": f"#{field}"} for field, text in problems.items()]
     password = form.get("password", "")
     problem = password_problem(password) if password else None
     if problem:
@@ -116,27 +112,11 @@ def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
     if errors:
         return _user_form(user, errors, values, 400)
     now = get_engine().clock.now()
-    if user is None:
-        user = create_user(db_session(), values["username"], groups=sorted(values["groups"]),
-                           teams=sorted(values["teams"]), now=now, display_name=values["display_name"])
-    else:
-        db.session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
-        db.session.execute(delete(TeamMember).where(TeamMember.user_id == user.id))
-        db.session.flush()
-        for group_id in sorted(values["groups"]):
-            db.session.add(GroupMember(user_id=user.id, group_id=ensure_group(db_session(), group_id).id))
-        for team_id in sorted(values["teams"]):
-            db.session.add(TeamMember(user_id=user.id, team_id=ensure_team(db_session(), team_id).id))
-    user.display_name = values["display_name"]
-    user.email = values["email"] or None
-    user.active = values["active"]
-    if password:
-        set_password(db_session(), user, password, now=get_engine().clock.now())
-    if form.get("unlock") == "true":
-        state = db.session.get(LoginState, user.id)
-        if state is not None:
-            state.locked_until, state.failed_count = None, 0
-    db.session.commit()
+    details = users.UserDetails(display_name=values["display_name"], email=values["email"] or None,
+                                active=values["active"], groups=frozenset(values["groups"]),
+                                teams=frozenset(values["teams"]))
+    user = users.save_user(db.session(), current_actor(), user.id if user else None, values["username"], details,
+                           now=now, also=credential_changes(password, unlock=form.get("unlock") == "true", now=now))
     flash(f"Saved {user.username}")
     return redirect(url_for("ui.admin_users"))
 
@@ -147,23 +127,15 @@ def admin_groups() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         new_id, new_label = request.form.get("new_id", "").strip(), request.form.get("new_label", "").strip()
-        if new_id and not IDENTIFIER.match(new_id):
-            errors.append({"text": "Enter a group id of lower-case letters, digits and underscores", "href": "#new_id"})
+        errors = [{"text": text, "href": f"#{field}"} for field, text in users.group_problems(new_id).items()]
         claim, mapped = request.form.get("claim_value", "").strip(), request.form.get("claim_group", "")
         if not errors:
-            for group in db.session.scalars(select(Group)):
-                label = request.form.get(f"label-{group.id}", "").strip()
-                if label:
-                    group.label = label[:255]
-            if new_id:
-                ensure_group(db_session(), new_id, new_label or None)
-            if claim and mapped:
-                db.session.merge(GroupMapping(claim_value=claim[:255], group_id=mapped))
-            for key in request.form.getlist("unmap"):
-                value, _, group_id = key.partition("|")
-                db.session.execute(delete(GroupMapping).where(GroupMapping.claim_value == value,
-                                                              GroupMapping.group_id == group_id))
-            db.session.commit()
+            labels = {key.removeprefix("label-"): value for key, value in request.form.items()
+                      if key.startswith("label-")}
+            unmap = [(value, group_id) for value, _, group_id in
+                     (key.partition("|") for key in request.form.getlist("unmap"))]
+            users.save_groups(db.session(), current_actor(), labels, new_id, new_label,
+                              also=mapping_changes((claim, mapped) if claim and mapped else None, unmap))
             flash("Groups saved")
             return redirect(url_for("ui.admin_groups"))
     groups = db.session.execute(select(Group, func.count(GroupMember.user_id)).outerjoin(GroupMember)
@@ -179,12 +151,9 @@ def admin_teams() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         team_id, name = request.form.get("team_id", "").strip(), request.form.get("name", "").strip()
-        if not IDENTIFIER.match(team_id):
-            errors.append({"text": "Enter a team id of lower-case letters, digits, dashes and underscores",
-                           "href": "#team_id"})
-        else:
-            ensure_team(db_session(), team_id, name or None)
-            db.session.commit()
+        errors = [{"text": text, "href": f"#{field}"} for field, text in team_problems(team_id).items()]
+        if not errors:
+            save_team(db.session(), current_actor(), team_id, name or None)
             flash(f"Saved team {team_id}")
             return redirect(url_for("ui.admin_teams"))
     teams = db.session.scalars(select(Team).order_by(Team.name).limit(LIST_LIMIT)).all()

@@ -6,6 +6,7 @@ from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
+from workflows.errors import DomainError
 
 TITLES = {
     400: "Sorry, there is a problem with your request",
@@ -33,3 +34,13 @@ def engine_error_page(error: EngineError) -> ResponseReturnValue:
     if isinstance(error, Conflict):
         return html_error(409, "The task changed while you were looking at it: " + error.message + ".")
     return html_error(400, error.message)
+
+
+def domain_error_page(error: DomainError) -> ResponseReturnValue:
+    """A refusal from a service as a page: a not-found says nothing more; anything else says why."""
+    from web.api.errors import domain_status
+
+    status = domain_status(error)
+    if status == 404:
+        return html_error(404)
+    return html_error(status, error.message[:1].upper() + error.message[1:] + ".")

@@ -8,6 +8,7 @@ that an admin mapped to one (web_group_mapping). Without the claim, the groups a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth
@@ -120,6 +121,20 @@ def _user_for(session: Session, issuer: str, claims: dict[str, Any]) -> User | N
         _set_groups(session, user, [claim] if isinstance(claim, str) else [str(v) for v in claim])
     session.flush()
     return user
+
+
+def mapping_changes(add: tuple[str, str] | None, remove: list[tuple[str, str]]) -> Callable[[Session], None]:
+    """An administrator's changes to the claim value -> group mapping, for workflows/services/users.py to
+    run in the transaction that saves the groups."""
+
+    def apply(session: Session) -> None:
+        if add is not None:
+            session.merge(GroupMapping(claim_value=add[0][:255], group_id=add[1]))
+        for value, group_id in remove:
+            session.execute(delete(GroupMapping).where(GroupMapping.claim_value == value,
+                                                       GroupMapping.group_id == group_id))
+
+    return apply
 
 
 def _set_groups(session: Session, user: User, values: list[str]) -> None:

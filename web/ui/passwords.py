@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,6 +42,21 @@ def set_password(session: Session, user: User, password: str, *, now: datetime |
     state.locked_until = None
     if now is not None:
         state.sessions_valid_after = now
+
+
+def credential_changes(password: str, *, unlock: bool, now: datetime) -> Callable[[Session, User], None]:
+    """An administrator's changes to someone's sign-in, for workflows/services/users.py to run in the
+    transaction that saves the user: a new password when given, then the lockout lifted when asked."""
+
+    def apply(session: Session, user: User) -> None:
+        if password:
+            set_password(session, user, password, now=now)
+        if unlock:
+            state = session.get(LoginState, user.id)
+            if state is not None:
+                state.locked_until, state.failed_count = None, 0
+
+    return apply
 
 
 def login_state(session: Session, user: User) -> LoginState:

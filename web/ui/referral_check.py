@@ -1,7 +1,7 @@
 """Check your answers, send, and the confirmation with the referral reference.
 
 The check page issues a one-time submission key with the answers it shows; sending posts that key,
-which is the intake's idempotency key (web/referral_intake.py, the same intake as the API). So a double
+which is the intake's idempotency key (workflows/services/intake.py, the same intake as the API). So a double
 click, a resubmitted or back-buttoned check page finds the referral the key already made and shows the
 same confirmation: never a second referral. A key from a page whose answers have since changed is not
 sent: the check page is shown again. The confirmation is only for the browser session that sent it
@@ -18,16 +18,18 @@ from markupsafe import escape
 from marshmallow import ValidationError
 
 from forms.choices import DISTRICTS, GENDERS, ROLES
-from web import referral_intake as intake
 from web.api.access_log import logs_access
+from web.extensions import db
 from web.ui import referral_drafts as drafts
 from web.ui import ui
-from web.ui.errors import html_error
+from web.ui.errors import domain_error_page, html_error
 from web.ui.forms_render import collect
 from web.ui.referral import referral_page
 from web.ui.referral_flow import FORM, first_incomplete, specs, submitter
 from web.ui.timefmt import long_date
 from web.wiring import get_engine
+from workflows.errors import DomainError
+from workflows.services import intake
 
 LABELS = {"district": dict(DISTRICTS), "role": dict(ROLES), "gender": dict(GENDERS)}
 
@@ -97,7 +99,7 @@ def referral_send() -> ResponseReturnValue:
     actor, owner = submitter()
     assert actor is not None  # referral_page refused everyone else
     key = request.form.get("submit_key", "").strip()[:64]
-    earlier = intake.earlier_answer(actor, key) if key else None
+    earlier = intake.earlier_answer(db.session(), actor, key) if key else None
     if earlier is not None:  # sent already (a double click, a resubmitted page): the same confirmation
         return _confirmation(str(earlier["referral_ref"]))
     draft = drafts.current(owner)
@@ -106,8 +108,9 @@ def referral_send() -> ResponseReturnValue:
     if not key or key != draft.submit_key:  # an old page: show the answers that would be sent
         return redirect(url_for("ui.referral_check"))
     try:
-        body = intake.submit(actor, collect(list(specs().values()), drafts.answers(draft)), key)
-    except intake.IntakeError as error:
+        body = intake.submit(db.session(), get_engine(), actor, collect(list(specs().values()), drafts.answers(draft)),
+                             key)
+    except DomainError as error:
         if error.code == "validation_failed":
             return redirect(first_incomplete(error.details))
         if error.code == "idempotency_key_reused":  # the answers changed under this key: check them again
@@ -116,7 +119,7 @@ def referral_send() -> ResponseReturnValue:
         if error.code == "request_in_progress":  # the first click is still being handled
             return render_template("ui/referral/sending.html", title="Your referral is being sent",
                                    submit_key=key), 409
-        return html_error(error.status, error.message[:1].upper() + error.message[1:] + ".")
+        return domain_error_page(error)
     drafts.finish(draft, str(body["referral_ref"]))
     return _confirmation(str(body["referral_ref"]))
 
@@ -126,7 +129,7 @@ def referral_send() -> ResponseReturnValue:
 def referral_confirmation(ref: str) -> ResponseReturnValue:
     """Only what ``GET /api/v1/referrals/{ref}`` tells the submitter: the reference, when, and whether triaged."""
     actor, _ = submitter()
-    found = intake.own_referral(actor, ref) if actor is not None and drafts.sent_here(ref) else None
+    found = intake.own_referral(db.session(), actor, ref) if actor is not None and drafts.sent_here(ref) else None
     if found is None:
         return html_error(404)
     referral, triaged = found

@@ -3,7 +3,8 @@ each family is or is not claimable), the claim file, and invalidating a claim wi
 
 Only the TF groups and administrators (DESIGN.md's access matrix: families on the TF register); anyone
 else gets the same 404 as for an unknown window, and every page is access-logged. Reads share the
-engine's indexed inbox queries and the JSON API's code (web/api/claims.py, web/api/claim_file.py).
+engine's indexed inbox queries and the JSON API's code (web/api/claim_file.py); a claim's invalidation is
+workflows/services/claims.py, as for the API.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from engine import queries
@@ -21,20 +21,21 @@ from engine.access import ADMIN, may_do
 from engine.models import HumanTask, HumanTaskField, TaskStatus
 from web.api.access_log import logs_access
 from web.api.claim_file import claim_file_response
-from web.api.claims import INVALIDATABLE, InvalidateSchema, claim_for_tf_team, invalidate_claim
-from web.api.errors import ApiError
 from web.extensions import session as db_session
 from web.ui import ui
 from web.ui.admin import only
 from web.ui.case_context import district_label
-from web.ui.errors import html_error
+from web.ui.errors import domain_error_page
 from web.ui.inbox import act_on_task
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
 from workflows.claimability import Facts, Verdict, assess
+from workflows.errors import Conflict, DomainError, Invalid
 from workflows.family_view import TF_GROUPS
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
 from workflows.rules import redraw_audit_sample
+from workflows.services import claims
+from workflows.services.claims import INVALIDATABLE
 
 STAGES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
 QUEUE_PAGE = 25
@@ -43,7 +44,7 @@ LIST_LIMIT = 200
 COUNT_CAP = 1000
 
 
-# The TF groups and administrators (the same rule as the API's ``is_tf_reader``); anyone else the same
+# The TF groups and administrators (the same rule as the services' ``is_tf_reader``); anyone else the same
 # 404 as an unknown window, logged first.
 tf_readers = only(ADMIN, *TF_GROUPS)
 
@@ -232,11 +233,10 @@ def tf_claim_file(window_id: int, extension: str) -> ResponseReturnValue:
 def _claim_page(claim_id: int, errors: list[dict[str, str]], reason: str, status: int = 200) -> ResponseReturnValue:
     db = db_session()
     try:
-        claim = claim_for_tf_team(current_actor(), claim_id)
-    except ApiError as error:
+        claim = claims.claim_for_tf_team(db, current_actor(), claim_id)
+    except DomainError as error:
         db.rollback()
-        return html_error(error.status, error.message[:1].upper() + error.message[1:] + "."
-                          if error.status == 403 else None)
+        return domain_error_page(error)
     ref = db.scalar(select(Family.ref).where(Family.id == claim.family_id))
     window = db.get(ClaimWindow, claim.window_id)
     return render_template("ui/tf/invalidate.html", title="Invalidate a claim", claim=claim, ref=ref,
@@ -257,24 +257,23 @@ def tf_invalidate_claim(claim_id: int) -> ResponseReturnValue:
 @logs_access("claim", "claim_id")
 @tf_readers
 def tf_invalidate_claim_post(claim_id: int) -> ResponseReturnValue:
-    """The API's operation: the same checks, schema and write (web/api/claims.py). Nothing is written on
-    bad input; the error is the schema's own message, beside the field and in the summary."""
+    """The API's operation: the same checks, validation and write (workflows/services/claims.py). Nothing is
+    written on bad input; the error is the schema's own message, beside the field and in the summary."""
     reason = request.form.get("reason", "")
     try:
-        claim = claim_for_tf_team(current_actor(), claim_id)
-        body = InvalidateSchema().load({"reason": reason})
-        invalidate_claim(claim, body["reason"])
-    except ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {}
+        claim = claims.invalidate(db_session(), current_actor(), claim_id, {"reason": reason},
+                                  now=get_engine().clock.now())
+    except Invalid as error:
+        messages = error.details if isinstance(error.details, dict) else {}
         text = " ".join(messages.get("reason", [])) or "Enter the reason the claim is invalid"
         return _claim_page(claim_id, [{"text": text, "href": "#reason"}], reason, 422)
-    except ApiError as error:
+    except Conflict as error:
         db_session().rollback()
-        if error.status == 409:
-            return _claim_page(claim_id, [{"text": f"This claim is {error.details['state']} and cannot be "
-                                                   "invalidated", "href": "#reason"}], reason, 409)
-        return html_error(error.status, error.message[:1].upper() + error.message[1:] + "."
-                          if error.status == 403 else None)
+        return _claim_page(claim_id, [{"text": f"This claim is {error.details['state']} and cannot be "
+                                               "invalidated", "href": "#reason"}], reason, 409)
+    except DomainError as error:
+        db_session().rollback()
+        return domain_error_page(error)
     ref = db_session().scalar(select(Family.ref).where(Family.id == claim.family_id))
     flash(f"Claim for {ref} invalidated")
     return redirect(url_for("ui.tf_claim_window", window_id=claim.window_id) + "#batch")

@@ -5,6 +5,11 @@ caller) claimed by inserting a row under a unique constraint *before* starting, 
 duplicates cannot both start a referral; then ``family_referral`` starts, and its first step
 (``register_referral``) writes the family, referral and people rows in the same transaction as the
 workflow state, so the answer is read back from those rows. One function, so the two ways in cannot drift.
+
+The ``idempotent_request`` row is written outside an engine step on purpose: the key must be committed
+under its unique constraint *before* the process starts (a step's transaction would commit it only with
+the referral, too late to stop a concurrent duplicate), and its answer can only be recorded once that
+first step has committed. Refusals are workflows/errors.py's; the web layer turns them into HTTP.
 """
 
 from __future__ import annotations
@@ -12,16 +17,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from engine.access import Actor
 from engine.models import InstanceStatus
-from web.extensions import session
-from web.wiring import get_engine
+from engine.runtime import Engine
+from workflows.errors import Conflict, Failed, Invalid, NotAllowed
 from workflows.models import Family, IdempotentRequest, Person, Referral
 
 SUBMITTERS = frozenset({"referrer", "early_help_unit", "admin"})
@@ -32,57 +39,52 @@ PROCESS = "family_referral"
 PUBLIC = Actor("(public)", frozenset({"referrer"}))
 
 
-class IntakeError(Exception):
-    """A refusal with its HTTP status, error code, message and details (field errors for a 422)."""
-
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
-
-
 def may_submit(actor: Actor) -> bool:
     return bool(SUBMITTERS & actor.groups)
 
 
 def check_may_submit(actor: Actor) -> None:
     if not may_submit(actor):
-        raise IntakeError(403, "forbidden", "you may not submit referrals")
+        raise NotAllowed("you may not submit referrals")
 
 
 def digest(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def earlier_answer(actor: Actor, key: str) -> dict[str, Any] | None:
+def earlier_answer(db: Session, actor: Actor, key: str) -> dict[str, Any] | None:
     """The answer already given to this caller's key, if that submission finished."""
-    row = session().scalar(select(IdempotentRequest).where(IdempotentRequest.username == actor.username,
+    row = db.scalar(select(IdempotentRequest).where(IdempotentRequest.username == actor.username,
                                                            IdempotentRequest.key == key))
     return row.response if row is not None else None
 
 
-def submit(actor: Actor, payload: Mapping[str, Any], key: str | None = None) -> dict[str, Any]:
-    """Validate and start one referral; the same ``key`` again returns the first answer. Raises IntakeError."""
+def submit(db: Session, engine: Engine, actor: Actor, payload: Mapping[str, Any],
+           key: str | None = None) -> dict[str, Any]:
+    """Validate and start one referral; the same ``key`` again returns the first answer.
+
+    NotAllowed outside the submitting groups; Invalid with the field errors (``validation_failed``) or
+    for a key used with another body (``idempotency_key_reused``); Conflict (``request_in_progress``)
+    while the key's first request runs; Failed when the referral could not be registered."""
     check_may_submit(actor)
-    engine = get_engine()
     try:
         referral = engine.forms.validate("referral", payload, {})
     except ValidationError as error:
-        raise IntakeError(422, "validation_failed", "the referral has errors", error.messages) from error
+        raise Invalid("the referral has errors", details=error.messages) from error
     claimed: IdempotentRequest | None = None
     if key:
-        found = _claim_key(actor, key, digest(payload))
+        found = _claim_key(db, actor, key, digest(payload), engine.clock.now())
         if isinstance(found, dict):
             return found
         claimed = found
     data = {"referral": {**referral, "received_at": engine.clock.now().isoformat(), "submitted_by": actor.username}}
     ref = engine.start(PROCESS, None, data, actor)
-    body = answer(ref.id)
-    db = session()
+    body = answer(db, ref.id)
     if ref.status == InstanceStatus.ERROR or body is None:
         if claimed is not None:  # let a retry try again
             db.execute(delete(IdempotentRequest).where(IdempotentRequest.id == claimed.id))
             db.commit()
-        raise IntakeError(500, "internal_error", "the referral could not be registered; it has been logged")
+        raise Failed("the referral could not be registered; it has been logged")
     if claimed is not None:
         row = db.get(IdempotentRequest, claimed.id)
         assert row is not None
@@ -91,14 +93,14 @@ def submit(actor: Actor, payload: Mapping[str, Any], key: str | None = None) -> 
     return body
 
 
-def _claim_key(actor: Actor, key: str, body_sha256: str) -> IdempotentRequest | dict[str, Any]:
+def _claim_key(db: Session, actor: Actor, key: str, body_sha256: str,
+               now: datetime) -> IdempotentRequest | dict[str, Any]:
     """The new row for this key, or the first answer when the key was used before with this body."""
-    db = session()
     query = select(IdempotentRequest).where(IdempotentRequest.username == actor.username, IdempotentRequest.key == key)
     existing = db.scalar(query)
     if existing is None:
         row = IdempotentRequest(username=actor.username, key=key, body_sha256=body_sha256,
-                                created_at=get_engine().clock.now())
+                                created_at=now)
         db.add(row)
         try:
             db.commit()
@@ -108,17 +110,16 @@ def _claim_key(actor: Actor, key: str, body_sha256: str) -> IdempotentRequest | 
             existing = db.scalar(query)
             assert existing is not None
     if existing.body_sha256 != body_sha256:
-        raise IntakeError(422, "idempotency_key_reused", "this Idempotency-Key was used with a different body",
-                          {"Idempotency-Key": ["Used before with a different request body."]})
+        raise Invalid("this Idempotency-Key was used with a different body", code="idempotency_key_reused",
+                      details={"Idempotency-Key": ["Used before with a different request body."]})
     if existing.response is None:
-        raise IntakeError(409, "request_in_progress", "a request with this Idempotency-Key is still being handled")
+        raise Conflict("a request with this Idempotency-Key is still being handled", code="request_in_progress")
     return existing.response
 
 
-def own_referral(actor: Actor, ref: str) -> tuple[Referral, bool] | None:
+def own_referral(db: Session, actor: Actor, ref: str) -> tuple[Referral, bool] | None:
     """A referral as its submitter may see it: the row and whether triage has decided it (the family is
     no longer provisional). None for an unknown reference and for anyone else alike, admins included."""
-    db = session()
     referral = db.scalar(select(Referral).where(Referral.ref == ref))
     if referral is None or referral.submitted_by != actor.username:
         return None
@@ -126,9 +127,8 @@ def own_referral(actor: Actor, ref: str) -> tuple[Referral, bool] | None:
     return referral, family is not None and family.status != "provisional"
 
 
-def answer(instance_id: int) -> dict[str, Any] | None:
+def answer(db: Session, instance_id: int) -> dict[str, Any] | None:
     """What a submitter is told: the references and the people's ids, read back from the rows written."""
-    db = session()
     referral = db.scalar(select(Referral).where(Referral.instance_id == instance_id))
     if referral is None:
         return None
