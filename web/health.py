@@ -29,18 +29,21 @@ def migration_heads() -> set[str]:
 
 
 def readiness() -> dict[str, bool]:
-    """Each check's verdict, in the order a failure is most likely to explain the next."""
+    """Each check's verdict, in the order a failure is most likely to explain the next.
+
+    Read through the request's own session: on SQLite a second connection would wait for the write
+    lock a transaction of this same request (or test) may hold."""
     checks = {"database": False, "migrations": False, "definitions": False}
     try:
-        with db.engine.connect() as connection:
-            checks["database"] = True
-            current = set(MigrationContext.configure(connection).get_current_heads())
-            checks["migrations"] = current == migration_heads()
-            if checks["migrations"]:
-                deployed = connection.scalar(select(func.count()).select_from(DefinitionVersion))
-                checks["definitions"] = bool(deployed)
+        connection = db.session.connection()
+        checks["database"] = True
+        current = set(MigrationContext.configure(connection).get_current_heads())
+        checks["migrations"] = current == migration_heads()
+        if checks["migrations"]:
+            checks["definitions"] = bool(db.session.scalar(select(func.count()).select_from(DefinitionVersion)))
     except Exception:
         log.exception("readiness check failed")
+        db.session.rollback()
     return checks
 
 
