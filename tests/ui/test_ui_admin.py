@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import Group, GroupMember, Team, User
-from tests.ui.conftest import csrf, sign_in
+from tests.fixtures.pages import csrf, sign_in
 from web.extensions import db
 from web.ui.models import GroupMapping, LoginState
 

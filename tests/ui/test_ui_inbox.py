@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import AccessLog, HumanTask
-from tests.ui.conftest import FAMILY, complete_summary, csrf, make_user, sign_in, start
+from tests.fixtures.pages import FAMILY, complete_summary, csrf, make_user, sign_in, start
 from web.extensions import db
 
 

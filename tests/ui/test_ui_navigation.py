@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import User
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD, sign_in
+from tests.fixtures.lifecycle import Journey
+from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
 from web.ui.passwords import set_password
 
@@ -29,7 +29,7 @@ NAV = re.compile(r'<a class="govuk-service-navigation__link" href="([^"]+)"[^>]*
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
-def test_each_group_sees_its_sections_and_every_link_answers(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_each_group_sees_its_sections_and_every_link_answers(client: FlaskClient, journey: Journey,
                                                               username: str) -> None:
     user = db.session.scalars(select(User).where(User.username == username)).one()
     set_password(db.session, user, PASSWORD)

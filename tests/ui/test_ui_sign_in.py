@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.models import User
-from tests.ui.conftest import PASSWORD, csrf, sign_in
+from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.wiring import get_engine
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine.access import Actor
 from engine.models import HumanTask
-from tests.ui.conftest import FAMILY, complete_summary, csrf, sign_in, start
+from tests.fixtures.pages import FAMILY, complete_summary, csrf, sign_in, start
 from web.extensions import db
 from web.ui.models import TaskDraft
 from web.wiring import get_engine
