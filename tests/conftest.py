@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.lifecycle",
     "tests.fixtures.pages",
+    "tests.fixtures.client_request",
 ]
