@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import DefinitionProcess, DefinitionVersion
-from tests.conftest import BPMN, Api
+from tests.fixtures.app import BPMN, Api
 from web.extensions import db
 
 LANE_DOC = """<?xml version="1.0" encoding="UTF-8"?>

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import AccessLog, Event, HumanTask, Instance
-from tests.conftest import Api
+from tests.fixtures.app import Api, open_task
 from web.extensions import db
 
 FAMILY = {"family_ref": "F-2027-000001", "district": "ashfield",
@@ -32,12 +32,6 @@ def start(api: Api, data: dict[str, Any] | None = None, as_: str = "cm1") -> int
     assert response.status_code == 201, response.json
     assert response.json["status"] == "active"
     return int(response.json["id"])
-
-
-def open_task(api: Api, instance_id: int, as_: str = "admin") -> dict[str, Any]:
-    items = api.get(f"/api/v1/tasks?instance_id={instance_id}", as_=as_).json["items"]
-    assert len(items) == 1, items
-    return dict(items[0])
 
 
 def business_rows() -> dict[str, int]:

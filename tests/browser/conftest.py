@@ -20,10 +20,7 @@ from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from engine.models import User
-from tests.ui.conftest import (
-    PASSWORD,
-    people,  # noqa: F401  (the same people and processes as the page tests)
-)
+from tests.fixtures.pages import PASSWORD
 from web.extensions import db
 from web.ui.passwords import set_password
 

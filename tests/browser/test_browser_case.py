@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.browser.conftest import Accessibility, give_passwords, sign_in
-from tests.lifecycle.conftest import TEAM, Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.fixtures.lifecycle import TEAM, Journey
 
 
-def _family_part_way(journey: Journey) -> str:  # noqa: F811
+def _family_part_way(journey: Journey) -> str:
     """Three headline issues, continuous employment verified (a running window), a plan, one review."""
     referral = journey.refer()
     ref, people = referral["family_ref"], referral["people"]
@@ -40,7 +40,7 @@ def _family_part_way(journey: Journey) -> str:  # noqa: F811
     return str(ref)
 
 
-def test_a_case_manager_sees_where_the_family_is_on_its_case_page(page: Any, screenshot: Any, journey: Journey,  # noqa: F811
+def test_a_case_manager_sees_where_the_family_is_on_its_case_page(page: Any, screenshot: Any, journey: Journey,
                                                                   audit: Accessibility) -> None:
     ref = _family_part_way(journey)
     give_passwords("cm1")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.models import HumanTask, HumanTaskField
 from tests.browser.conftest import Accessibility, give_passwords, release, sign_in
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.fixtures.lifecycle import Journey
 from web.extensions import db
 from workflows.models import Family
 
@@ -35,7 +35,7 @@ def approval_tasks(ref: str) -> list[tuple[str, str]]:
     return [(state, who or "") for state, who in rows]
 
 
-def test_a_team_manager_returns_a_closure_summary_then_approves_it(page: Any, journey: Journey,  # noqa: F811
+def test_a_team_manager_returns_a_closure_summary_then_approves_it(page: Any, journey: Journey,
                                                                    audit: Accessibility) -> None:
     referral = journey.refer()
     ref, people = referral["family_ref"], referral["people"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from engine.models import HumanTask
 from tests.browser.conftest import Accessibility, release, sign_in
-from tests.ui.conftest import FAMILY, PASSWORD, start
+from tests.fixtures.pages import FAMILY, PASSWORD, start
 from web.extensions import db
 from web.wiring import get_engine
 

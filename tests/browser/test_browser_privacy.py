@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import Accessibility, give_passwords, sign_in
-from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.fixtures.lifecycle import REFERRAL, Journey
 
 HOUSEHOLD = [*REFERRAL["household"],
              {"given_name": "Morgan", "family_name": "Smith", "date_of_birth": "2015-02-03", "relationship": "Daughter",
               "role": "child"}]
 
 
-def family(journey: Journey) -> dict[str, Any]:  # noqa: F811
+def family(journey: Journey) -> dict[str, Any]:
     referral = journey.refer(household=HOUSEHOLD)
     journey.triage(referral["family_ref"], referral["people"])
     give_passwords("admin", "cm2")
@@ -23,7 +23,7 @@ def family(journey: Journey) -> dict[str, Any]:  # noqa: F811
 
 
 def test_an_outsiders_look_at_a_case_is_refused_and_the_admin_sees_it_in_the_access_log(
-        page: Any, screenshot: Any, journey: Journey, audit: Accessibility) -> None:  # noqa: F811
+        page: Any, screenshot: Any, journey: Journey, audit: Accessibility) -> None:
     ref = family(journey)["family_ref"]
     sign_in(page, audit, "cm2")
     page.wait_for_load_state()
@@ -52,7 +52,7 @@ def test_an_outsiders_look_at_a_case_is_refused_and_the_admin_sees_it_in_the_acc
     screenshot(page, "access-log.png")
 
 
-def test_an_admin_downloads_one_persons_subject_access_file(page: Any, journey: Journey,  # noqa: F811
+def test_an_admin_downloads_one_persons_subject_access_file(page: Any, journey: Journey,
                                                             audit: Accessibility, tmp_path: Path) -> None:
     referral = family(journey)
     sam, alex, morgan = referral["people"]

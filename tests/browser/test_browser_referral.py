@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tests.browser.conftest import Accessibility, give_passwords, release, sign_in
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.fixtures.lifecycle import Journey
 from web.extensions import db
 from workflows.models import Family, Referral
 
@@ -25,7 +25,7 @@ def add_member(page: Any, index: int, given: str, born: tuple[str, str, str], re
 
 
 def test_a_partner_refers_a_family_and_the_early_help_unit_can_pick_it_up(
-        page: Any, screenshot: Any, journey: Journey, audit: Accessibility) -> None:  # noqa: F811
+        page: Any, screenshot: Any, journey: Journey, audit: Accessibility) -> None:
     give_passwords("partner", "ehu1")
     sign_in(page, audit, "partner")
     page.wait_for_url("**/refer")  # a partner lands on the referral form

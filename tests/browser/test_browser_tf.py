@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.browser.conftest import Accessibility, give_passwords, release, sign_in
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.fixtures.lifecycle import Journey
 
 CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"
 
 
-def test_the_tf_team_audits_a_family_and_downloads_the_claim_file(page: Any, screenshot: Any, journey: Journey,  # noqa: F811
+def test_the_tf_team_audits_a_family_and_downloads_the_claim_file(page: Any, screenshot: Any, journey: Journey,
                                                                   audit: Accessibility, tmp_path: Path) -> None:
     first, failing, last = sorted(journey.close_approved(journey.refer()) for _ in range(3))
     window = journey.claim_window("2028 December", CUTOFF, CLOSES)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from tests.browser.conftest import Accessibility, give_passwords, release, sign_in
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
+from tests.fixtures.lifecycle import Journey
 
 
-def test_the_early_help_unit_triages_a_referral_from_the_inbox(page: Any, journey: Journey,  # noqa: F811
+def test_the_early_help_unit_triages_a_referral_from_the_inbox(page: Any, journey: Journey,
                                                               audit: Accessibility) -> None:
     referral = journey.refer()
     ref = referral["family_ref"]

@@ -7,10 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-import threading
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -19,8 +16,8 @@ from sqlalchemy import func, select
 from engine.access import SYSTEM, Actor
 from engine.errors import Conflict
 from engine.models import Event, Instance, InstanceStatus
-from tests.api.test_instances_and_tasks import open_task
-from tests.conftest import ON_POSTGRES, Api
+from tests.fixtures.app import ON_POSTGRES, Api, open_task
+from tests.fixtures.threads import in_threads
 from timers.sweep import SweepResult, sweep
 from web.extensions import db
 from web.wiring import get_engine
@@ -28,29 +25,6 @@ from web.wiring import get_engine
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="row locks and SKIP LOCKED are PostgreSQL's: CI runs these "
                                                         "with DATABASE_URL=postgresql+psycopg://...")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def in_threads(app: Flask, *jobs: Callable[[], Any]) -> list[Any]:
-    """Run each job in its own thread and app context (its own session), released together."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = [None] * len(jobs)
-
-    def run(index: int, job: Callable[[], Any]) -> None:
-        with app.app_context():
-            barrier.wait()
-            try:
-                results[index] = job()
-            except Exception as error:  # the test inspects it
-                results[index] = error
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_two_threads_completing_one_task_exactly_one_wins(api: Api, ctx: Flask) -> None:
@@ -93,7 +67,7 @@ def test_two_sweepers_fire_each_of_1000_timers_exactly_once(api: Api, ctx: Flask
 WORKER = """
 import os, sys
 sys.path.insert(0, {root!r})
-from tests.conftest import checkpoint, write_note
+from tests.fixtures.app import checkpoint, write_note
 from web import create_app
 from web.extensions import db
 from web.wiring import get_engine

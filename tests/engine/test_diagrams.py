@@ -10,8 +10,7 @@ from flask import Flask
 
 from engine.diagrams import HumanTaskType, clear_cache, human_task_types, progress
 from engine.models import Instance
-from tests.api.test_instances_and_tasks import open_task
-from tests.conftest import Api
+from tests.fixtures.app import Api, open_task
 from web.extensions import db
 from web.wiring import get_engine
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from engine.identity import ensure_group
 from engine.models import Event, Instance, Team
-from tests.api.test_instances_and_tasks import open_task
-from tests.conftest import Api
+from tests.fixtures.app import Api, open_task
 from web.extensions import db
 
 

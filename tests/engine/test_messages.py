@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.models import BufferedMessage, Instance, OutboxMessage
-from tests.api.test_instances_and_tasks import open_task
-from tests.conftest import Api
+from tests.fixtures.app import Api, open_task
 from web.extensions import db
 
 

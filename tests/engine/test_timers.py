@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_instances_and_tasks import open_task
-from tests.conftest import Api
+from tests.fixtures.app import Api, open_task
 
 START = "2027-01-31T12:00:00+00:00"
 

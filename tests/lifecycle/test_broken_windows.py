@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.lifecycle.conftest import TEAM, Journey
+from tests.fixtures.lifecycle import TEAM, Journey
 
 
 def _employed(journey: Journey) -> tuple[str, list[dict[str, Any]]]:

@@ -3,7 +3,7 @@ outcomes, a claim window's audits and batch, the claim submitted and then marked
 
 from __future__ import annotations
 
-from tests.lifecycle.conftest import TEAM, Journey
+from tests.fixtures.lifecycle import TEAM, Journey
 
 
 def test_case_management_two_reviews_returned_then_approved_through_to_paid(journey: Journey) -> None:

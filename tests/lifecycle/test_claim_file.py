@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.models import AccessLog
-from tests.lifecycle.conftest import Journey
+from tests.fixtures.lifecycle import Journey
 from web.extensions import db
 
 CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"

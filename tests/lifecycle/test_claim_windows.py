@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from tests.lifecycle.conftest import Journey
+from tests.fixtures.lifecycle import Journey
 from web.extensions import db
 from workflows.models import Claim, Family
 from workflows.rules import redraw_audit_sample

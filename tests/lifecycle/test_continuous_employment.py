@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.lifecycle.conftest import TEAM, Journey
+from tests.fixtures.lifecycle import TEAM, Journey
 
 
 def test_continuous_employment_claim_while_the_case_is_open(journey: Journey) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import AccessLog
-from tests.lifecycle.conftest import TEAM, Journey
+from tests.fixtures.lifecycle import TEAM, Journey
 from web.extensions import db
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from engine.models import Instance
-from tests.lifecycle.conftest import REFERRAL, Journey
+from tests.fixtures.lifecycle import REFERRAL, Journey
 from web.extensions import db
 from workflows.models import Family, IdempotentRequest, Person, Referral
 

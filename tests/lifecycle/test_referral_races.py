@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from engine.models import Instance
-from tests.concurrency.test_postgres_races import in_threads
-from tests.conftest import ON_POSTGRES
-from tests.lifecycle.conftest import REFERRAL, Journey
+from tests.fixtures.app import ON_POSTGRES
+from tests.fixtures.lifecycle import REFERRAL, Journey
+from tests.fixtures.threads import in_threads
 from web.extensions import db
 from workflows.models import Family, Referral
 

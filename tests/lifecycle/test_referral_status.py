@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.models import AccessLog
-from tests.lifecycle.conftest import START, Journey
+from tests.fixtures.lifecycle import START, Journey
 from web.extensions import db
 
 

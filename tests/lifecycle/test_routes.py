@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.lifecycle.conftest import Journey
+from tests.fixtures.lifecycle import Journey
 
 
 def test_parenting_family_team_through_to_sustained_outcomes(journey: Journey) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tests.lifecycle.conftest import TEAM, Journey
+from tests.fixtures.lifecycle import TEAM, Journey
 from web.extensions import db
 from workflows.models import ClaimWindow, TeamSetting
 

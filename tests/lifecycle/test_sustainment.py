@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.lifecycle.conftest import Journey
+from tests.fixtures.lifecycle import Journey
 
 
 def test_re_referral_during_a_window_breaks_it_and_the_family_is_not_claimed(journey: Journey) -> None:

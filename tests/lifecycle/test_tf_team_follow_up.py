@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.lifecycle.conftest import TEAM, Journey
+from tests.fixtures.lifecycle import TEAM, Journey
 
 CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"
 

@@ -12,7 +12,7 @@ from engine import spiff
 from engine.access import Actor
 from engine.errors import DeployRefused
 from forms.registry import LIFECYCLE_FORMS
-from tests.lifecycle.conftest import BUNDLE, GROUPS, Journey
+from tests.fixtures.lifecycle import BUNDLE, GROUPS, Journey
 from web.wiring import get_engine
 
 ADMIN = Actor("setup", frozenset({"admin"}))

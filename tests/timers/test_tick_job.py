@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from engine.access import SYSTEM
 from engine.models import Instance, InstanceStatus
-from tests.conftest import Api
+from tests.fixtures.app import Api
 from timers.scheduler import tick_job
 from web.extensions import db
 from web.wiring import get_engine

@@ -8,7 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import Group, GroupMember, Team, User
-from tests.ui.conftest import csrf, sign_in
+from tests.fixtures.client_request import Page
+from tests.fixtures.pages import csrf, sign_in
 from web.extensions import db
 from web.ui.models import GroupMapping, LoginState
 
@@ -23,7 +24,8 @@ def test_an_admin_adds_a_user_who_can_then_sign_in(client: FlaskClient, people: 
     user = db.session.scalars(select(User).where(User.username == "pf1")).one()
     assert set(db.session.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id))) == \
         {"case_manager"}
-    assert "Pat Family" in client.get("/admin/users").get_data(as_text=True)
+    assert ["pf1", "Pat Family", "Case manager", "north", "Active"] in \
+        Page(client.get("/admin/users")).rows("table")
     assert sign_in(client.application.test_client(), "pf1", "a long enough password").status_code == 302
 
 
@@ -32,9 +34,11 @@ def test_user_form_errors_use_the_error_summary(client: FlaskClient, people: Non
     page = client.get("/admin/users/new").get_data(as_text=True)
     response = client.post("/admin/users/new", data={"csrf_token": csrf(page), "username": "Bad Name!",
                                                      "display_name": "", "password": "short"})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "There is a problem" in html
-    assert 'href="#username"' in html and 'href="#display_name"' in html and "12 characters" in html
+    page = Page(response)
+    assert response.status_code == 400 and page.text(".govuk-error-summary__title") == "There is a problem"
+    summary_links = [a["href"] for a in page.select(".govuk-error-summary__list a")]
+    assert "#username" in summary_links and "#display_name" in summary_links
+    assert any("12 characters" in item for item in page.error_summary)
 
 
 def test_an_admin_changes_groups_teams_and_unlocks(client: FlaskClient, people: None) -> None:
@@ -44,7 +48,7 @@ def test_an_admin_changes_groups_teams_and_unlocks(client: FlaskClient, people: 
     state.locked_until = datetime(2100, 1, 1, tzinfo=UTC)
     db.session.commit()
     sign_in(client, "admin")
-    assert "Locked" in client.get("/admin/users").get_data(as_text=True)
+    assert "Locked" in Page(client.get("/admin/users")).column("table", 4)
     page = client.get(f"/admin/users/{user.id}").get_data(as_text=True)
     client.post(f"/admin/users/{user.id}", data={"csrf_token": csrf(page), "display_name": "Chris M",
                                                  "groups": ["team_manager"], "teams": ["north"],
@@ -65,12 +69,12 @@ def test_group_labels_new_groups_teams_and_mappings(client: FlaskClient, people:
     assert db.session.get(Group, "youth_justice") is not None
     assert db.session.get(GroupMapping, ("EH-CM", "case_manager")) is not None
     page = client.get("/admin/teams").get_data(as_text=True)
-    assert "Casey Manager" in page
+    assert "Casey Manager" in Page(client.get("/admin/teams")).text("table")
     client.post("/admin/teams", data={"csrf_token": csrf(page), "team_id": "south", "name": "South team"})
     assert db.session.get(Team, "south").name == "South team"  # type: ignore[union-attr]
 
 
 def test_process_owners_see_definitions_but_not_users(client: FlaskClient, people: None) -> None:
     sign_in(client, "owner")
-    assert "closure" in client.get("/admin/definitions").get_data(as_text=True)
+    assert "closure" in Page(client.get("/admin/definitions")).text("table")
     assert client.get("/admin/users").status_code == 404

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import AccessLog, HumanTask, Instance, User
-from tests.lifecycle.conftest import TEAM, Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD, sign_in
+from tests.fixtures.lifecycle import TEAM, Journey
+from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.passwords import set_password
@@ -23,7 +23,7 @@ from workflows.case_view import days_until
 from workflows.models import Outcome, Referral, WindowFamily
 
 
-def _passwords(journey: Journey, *usernames: str) -> None:  # noqa: F811
+def _passwords(journey: Journey, *usernames: str) -> None:
     for username in usernames:
         user = db.session.scalars(select(User).where(User.username == username)).one_or_none()
         if user is None:
@@ -34,7 +34,7 @@ def _passwords(journey: Journey, *usernames: str) -> None:  # noqa: F811
     db.session.commit()
 
 
-def _part_way(journey: Journey) -> tuple[str, list[dict[str, Any]]]:  # noqa: F811
+def _part_way(journey: Journey) -> tuple[str, list[dict[str, Any]]]:
     """Allocated, assessed, a plan and one review: the family waits for its next review."""
     referral = journey.refer()
     ref, people = referral["family_ref"], referral["people"]
@@ -72,7 +72,7 @@ def _diagrams(html: str) -> dict[str, Any]:
     return json.loads(found.group(1))
 
 
-def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1")
     response = _as(client, "cm1").get(f"/families/{ref}")
@@ -109,7 +109,7 @@ def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, jou
 
 
 def test_the_team_manager_the_tf_team_and_an_admin_may_read_it_and_the_admin_read_is_flagged(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "tm1", "tf1", "admin")
     for username in ("tm1", "tf1", "admin"):
@@ -126,7 +126,7 @@ def _normalised(html: str, ref: str) -> str:
 
 
 def test_outsiders_get_the_same_404_as_an_unknown_reference_and_every_attempt_is_logged(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm9", "cm2", "partner", "owner")
     unknown = "F-2027-999999"
@@ -143,14 +143,14 @@ def test_outsiders_get_the_same_404_as_an_unknown_reference_and_every_attempt_is
 
 
 def test_signed_out_people_are_sent_to_sign_in_and_the_attempt_is_logged(client: FlaskClient,
-                                                                       journey: Journey) -> None:  # noqa: F811
+                                                                       journey: Journey) -> None:
     ref, _ = _part_way(journey)
     response = client.get(f"/families/{ref}")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in?next=")
     assert _log(ref) == [(None, 302, False)]
 
 
-def test_the_countdown_follows_the_project_clock(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_countdown_follows_the_project_clock(client: FlaskClient, journey: Journey) -> None:
     referral = journey.refer()
     ref = journey.close_approved(referral)
     _passwords(journey, "cm1")
@@ -168,7 +168,7 @@ def test_the_countdown_follows_the_project_clock(client: FlaskClient, journey: J
 
 
 def test_the_timeline_shows_only_this_familys_events_from_a_shared_claim_window(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     first = journey.close_approved(journey.refer())
     second = journey.close_approved(journey.refer(household=[
         {"given_name": "Jo", "family_name": "Brown", "date_of_birth": "1980-01-01", "relationship": "Father",
@@ -192,7 +192,7 @@ def test_the_timeline_shows_only_this_familys_events_from_a_shared_claim_window(
 
 
 def test_the_diagram_route_serves_only_this_familys_processes_to_those_who_may_read_it(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     other = journey.refer(household=[{"given_name": "Jo", "family_name": "Brown", "date_of_birth": "1980-01-01",
                                       "relationship": "Father", "role": "adult"}])["family_ref"]
@@ -212,7 +212,7 @@ def test_the_diagram_route_serves_only_this_familys_processes_to_those_who_may_r
     assert _log(ref) == [("cm1", 200, False), ("cm1", 404, False), ("cm9", 404, False), ("admin", 404, True)]
 
 
-def test_the_timeline_is_bounded_and_newest_first(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_the_timeline_is_bounded_and_newest_first(client: FlaskClient, journey: Journey,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1")
@@ -226,7 +226,7 @@ def test_the_timeline_is_bounded_and_newest_first(client: FlaskClient, journey: 
 
 
 def test_a_task_page_links_to_the_case_only_for_those_who_may_read_it(client: FlaskClient,
-                                                                      journey: Journey) -> None:  # noqa: F811
+                                                                      journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1", "tm1")
     review = journey.task(ref, "review", "cm1")

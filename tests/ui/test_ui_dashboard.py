@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import User
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD, sign_in
-from tests.workflows.test_dashboard_queries import independent_stages, seed
+from tests.fixtures.dashboard import independent_stages, seed
+from tests.fixtures.lifecycle import Journey
+from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
 from web.ui.charts import Bar, bar_chart, label_lines
 from web.ui.passwords import set_password
@@ -61,7 +61,7 @@ def bars(html: str, chart_id: str) -> int:
     return len(lxml.html.fromstring(html).xpath(f'//svg[@id="{chart_id}"]//rect[@class="app-chart__bar"]'))
 
 
-def test_the_tables_hold_the_councils_numbers(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_tables_hold_the_councils_numbers(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
     before = get_engine().clock.now()
     response = open_dashboard(client, "pm1")
@@ -105,7 +105,7 @@ def test_the_tables_hold_the_councils_numbers(client: FlaskClient, journey: Jour
     assert "Sam Smith" not in html and "F-20" not in html  # counts only: no family is named
 
 
-def test_each_chart_has_a_bar_per_row_and_a_name(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_each_chart_has_a_bar_per_row_and_a_name(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
     html = open_dashboard(client, "admin").get_data(as_text=True)
     assert (bars(html, "chart-stages"), bars(html, "chart-reviews"), bars(html, "chart-headlines"),
@@ -121,7 +121,7 @@ def test_each_chart_has_a_bar_per_row_and_a_name(client: FlaskClient, journey: J
     assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]  # the charts need no JavaScript
 
 
-def test_a_team_manager_sees_their_team_against_the_county(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_a_team_manager_sees_their_team_against_the_county(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
     html = open_dashboard(client, "tm2").get_data(as_text=True)
     reviews = rows_by_first_cell(tables(html)["Open and overdue action-plan reviews, by team"])
@@ -134,7 +134,7 @@ def test_a_team_manager_sees_their_team_against_the_county(client: FlaskClient, 
     assert document.xpath('//svg[@id="chart-reviews"]//rect[@fill="#003078"]')  # their team's bar stands out
 
 
-def test_the_district_filter_narrows_every_panel(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_district_filter_narrows_every_panel(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
     html = open_dashboard(client, "co1", "?district=ashfield").get_data(as_text=True)
     found = tables(html)
@@ -149,7 +149,7 @@ def test_the_district_filter_narrows_every_panel(client: FlaskClient, journey: J
     assert tables(unknown)["Number of families at each stage, by district"][0][-1] == "Total"  # no filter at all
 
 
-def test_managers_and_process_owners_see_it_and_nobody_else(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_managers_and_process_owners_see_it_and_nobody_else(client: FlaskClient, journey: Journey) -> None:
     passwords(*VIEWERS, *OTHERS)
     unknown_page = None
     for username in VIEWERS + OTHERS:
@@ -167,7 +167,7 @@ def test_managers_and_process_owners_see_it_and_nobody_else(client: FlaskClient,
     assert signed_out.status_code == 302 and signed_out.headers["Location"].endswith("/sign-in?next=%2Fdashboard")
 
 
-def test_an_empty_council_has_nothing_to_count(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_an_empty_council_has_nothing_to_count(client: FlaskClient, journey: Journey) -> None:
     html = open_dashboard(client, "tm1").get_data(as_text=True)
     for message in ("No families have been referred yet.", "No action-plan reviews are open.",
                     "No families are on the register yet.", "No claim windows have been set up yet."):

@@ -8,7 +8,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import AccessLog, HumanTask
-from tests.ui.conftest import FAMILY, complete_summary, csrf, make_user, sign_in, start
+from tests.fixtures.client_request import Page, normalise
+from tests.fixtures.pages import FAMILY, complete_summary, csrf, make_user, sign_in, start
 from web.extensions import db
 
 
@@ -18,17 +19,23 @@ def _task(instance_id: int) -> HumanTask:
 
 
 def _count(page: str, label: str) -> int:
-    found = re.search(re.escape(label) + r' <span class="moj-badge[^"]*">(\d+)', page)
-    assert found, label
-    return int(found.group(1))
+    """The count in the badge of the task list tab called ``label``."""
+    for link in Page.parse(page).select(".moj-sub-navigation__link"):
+        badge = link.select_one(".moj-badge")
+        if badge is not None and normalise(str(link.find(string=True))) == label:
+            found = re.match(r"\d+", str(badge.find(string=True)))
+            assert found, label
+            return int(found.group(0))
+    raise AssertionError(f"no tab {label!r}")
 
 
 def test_my_tasks_lists_the_allocated_task_with_its_columns(client: FlaskClient, people: None) -> None:
     start()
     sign_in(client, "cm1")
     page = client.get("/inbox").get_data(as_text=True)
-    assert "Write the closure summary" in page
-    assert "F-2027-000001" in page and "Ashfield" in page
+    [row] = Page.parse(page).rows("table")
+    assert "Write the closure summary" in row[0]
+    assert row[1] == "F-2027-000001" and row[2] == "Ashfield"
     assert _count(page, "My tasks") == 1
     assert _count(page, "Overdue") == 0
     assert db.session.scalar(select(AccessLog.resource_type).where(AccessLog.username == "cm1")) == "task_list"
@@ -39,14 +46,15 @@ def test_filters_narrow_the_list(client: FlaskClient, people: None) -> None:
     start(data={**FAMILY, "family_ref": "F-2027-000002", "district": "mansfield"})
     sign_in(client, "cm1")
     page = client.get("/inbox?tab=mine&district=mansfield").get_data(as_text=True)
-    assert "F-2027-000002" in page and "F-2027-000001" not in page
+    assert Page.parse(page).column("table", 1) == ["F-2027-000002"]
+    assert "F-2027-000001" not in page
     page = client.get("/inbox?tab=mine&type=approve").get_data(as_text=True)
-    assert "There are no tasks here that match the filters" in page
-    oldest = client.get("/inbox?tab=mine&sort=oldest").get_data(as_text=True)
-    assert oldest.index("F-2027-000001") < oldest.index("F-2027-000002")
+    assert "There are no tasks here that match the filters." in Page.parse(page).texts("main p")
+    oldest = Page(client.get("/inbox?tab=mine&sort=oldest"))
+    assert oldest.column("table", 1) == ["F-2027-000001", "F-2027-000002"]
     # The "Waiting" column holds durations: longest waiting first is descending, newest first ascending.
-    assert 'aria-sort="descending">Waiting' in oldest
-    assert 'aria-sort="ascending">Waiting' in client.get("/inbox?tab=mine").get_data(as_text=True)
+    assert oldest.text('th[aria-sort="descending"]') == "Waiting"
+    assert Page(client.get("/inbox?tab=mine")).text('th[aria-sort="ascending"]') == "Waiting"
 
 
 def test_a_team_task_is_claimed_and_released_from_the_list(client: FlaskClient, people: None) -> None:
@@ -71,7 +79,9 @@ def test_a_team_manager_reassigns_a_team_task(client: FlaskClient, people: None)
     task = _task(start())
     sign_in(client, "tm1")
     page = client.get("/inbox?tab=team").get_data(as_text=True)
-    assert "Write the closure summary" in page and "Reassign selected tasks" in page
+    parsed = Page.parse(page)
+    assert "Write the closure summary" in parsed.column("table", 1)[0]
+    assert "Reassign selected tasks" in parsed.texts("h2")
     client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm2"})
     db.session.refresh(task)
     assert task.assignee == "cm2"
@@ -80,7 +90,7 @@ def test_a_team_manager_reassigns_a_team_task(client: FlaskClient, people: None)
     client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm9"})
     db.session.refresh(task)
     assert task.assignee == "cm2"
-    assert "may not do this task" in client.get("/inbox").get_data(as_text=True)
+    assert "may not do this task" in Page(client.get("/inbox")).banner
 
 
 def test_a_case_manager_cannot_reassign_nor_see_the_team_tab(client: FlaskClient, people: None) -> None:
@@ -88,6 +98,7 @@ def test_a_case_manager_cannot_reassign_nor_see_the_team_tab(client: FlaskClient
     sign_in(client, "cm2")
     page = client.get("/inbox").get_data(as_text=True)
     assert "My team&#39;s tasks" not in page and "My team's tasks" not in page
+    assert not any("My team's tasks" in tab for tab in Page.parse(page).texts(".moj-sub-navigation__link"))
     client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm2"})
     db.session.refresh(task)
     assert task.assignee == "cm1"
@@ -99,7 +110,7 @@ def test_a_task_outside_my_groups_is_not_found(client: FlaskClient, people: None
     sign_in(client, "ehu")
     response = client.get(f"/tasks/{task.id}")
     assert response.status_code == 404
-    assert "Page not found" in response.get_data(as_text=True)
+    assert Page(response).h1 == "Page not found"
     assert client.get("/tasks/no-such-task").status_code == 404
     assert client.get("/admin/users").status_code == 404
 
@@ -116,7 +127,7 @@ def test_a_team_manager_bulk_claims_approvals(client: FlaskClient, people: None)
     for task in approvals:
         db.session.refresh(task)
         assert task.assignee == "tm1"
-    assert "2 tasks claimed" in client.get("/inbox").get_data(as_text=True)
+    assert "2 tasks claimed" in Page(client.get("/inbox")).banner
 
 
 def test_pages_carry_security_headers_and_no_store(client: FlaskClient, people: None) -> None:
@@ -135,6 +146,8 @@ def test_a_manager_of_two_teams_picks_the_team(client: FlaskClient, people: None
     make_user("tm2", "team_manager", teams=("north", "south"))
     sign_in(client, "tm2")
     page = client.get("/inbox?tab=team&team=south").get_data(as_text=True)
-    assert '<option value="south" selected>south</option>' in page
-    assert "There are no tasks here" in page
-    assert "F-2027-000001" in client.get("/inbox?tab=team&team=north").get_data(as_text=True)
+    parsed = Page.parse(page)
+    assert parsed.text("#filter-team option[selected]") == "south"
+    assert parsed.select_one("#filter-team option[selected]")["value"] == "south"
+    assert any(text.startswith("There are no tasks here") for text in parsed.texts("main p"))
+    assert "F-2027-000001" in Page(client.get("/inbox?tab=team&team=north")).column("table", 2)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import User
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD, sign_in
+from tests.fixtures.client_request import Page, normalise
+from tests.fixtures.lifecycle import Journey
+from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
 from web.ui.passwords import set_password
 
@@ -25,22 +24,21 @@ EXPECTED = {
     "owner": ["Tasks", "Dashboard", "Definitions"],
     "admin": ["Tasks", "Claim windows", "Dashboard", "Families", "Users", "Groups", "Teams", "Definitions"],
 }
-NAV = re.compile(r'<a class="govuk-service-navigation__link" href="([^"]+)"[^>]*>\s*(?:<strong[^>]*>)?([^<]+?)\s*<')
 
 
 @pytest.mark.parametrize("username", sorted(EXPECTED))
-def test_each_group_sees_its_sections_and_every_link_answers(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_each_group_sees_its_sections_and_every_link_answers(client: FlaskClient, journey: Journey,
                                                               username: str) -> None:
     user = db.session.scalars(select(User).where(User.username == username)).one()
     set_password(db.session, user, PASSWORD)
     db.session.commit()
     landing = sign_in(client, username)
     page = client.get(landing.headers["Location"], follow_redirects=True)
-    links = NAV.findall(page.get_data(as_text=True))
+    sections = Page(page).select(".govuk-service-navigation__item > a.govuk-service-navigation__link")
+    links = [(a["href"], normalise(a.get_text())) for a in sections]
     assert [text for _, text in links] == EXPECTED[username]
     for href, text in links:
         response = client.get(href)
         assert response.status_code == 200, (text, href, response.status_code)
-        current = re.search(r'govuk-service-navigation__item--active">\s*<a[^>]*>\s*<strong[^>]*>([^<]+?)\s*<',
-                            response.get_data(as_text=True))
-        assert current is not None and current.group(1) == text, (href, current)
+        current = Page(response).select(".govuk-service-navigation__item--active > a > strong")
+        assert [normalise(c.get_text()) for c in current] == [text], (href, current)

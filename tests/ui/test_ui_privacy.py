@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import AccessLog, User
-from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the fixture)
-from tests.ui.conftest import PASSWORD, csrf, sign_in
+from tests.fixtures.lifecycle import REFERRAL, Journey
+from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.ui.passwords import set_password
 
@@ -32,7 +32,7 @@ def passwords(*usernames: str) -> None:
 
 
 @pytest.fixture
-def family(journey: Journey) -> dict[str, Any]:  # noqa: F811
+def family(journey: Journey) -> dict[str, Any]:
     referral = journey.refer(household=HOUSEHOLD)
     journey.triage(referral["family_ref"], referral["people"])
     passwords("admin", "cm1", "cm2", "tf1", "owner", "partner", "ehu1")
@@ -61,7 +61,7 @@ def text(html: str) -> str:
 
 
 def test_an_outsiders_refused_attempts_and_the_admins_own_read_are_in_the_access_log(
-        journey: Journey, family: dict[str, Any], client: FlaskClient) -> None:  # noqa: F811
+        journey: Journey, family: dict[str, Any], client: FlaskClient) -> None:
     ref = family["family_ref"]
     assert journey.api.get(f"/api/v1/families/{ref}", as_="cm2").status_code == 404
     task = journey.task(ref, "allocate", "tm1")
@@ -84,7 +84,7 @@ def test_an_outsiders_refused_attempts_and_the_admins_own_read_are_in_the_access
     assert " admin " in again[0] and again[0].strip().endswith("Yes")
 
 
-def test_the_access_log_pages_by_fifty_newest_first(journey: Journey, family: dict[str, Any],  # noqa: F811
+def test_the_access_log_pages_by_fifty_newest_first(journey: Journey, family: dict[str, Any],
                                                     client: FlaskClient) -> None:
     ref = family["family_ref"]
     db.session.query(AccessLog).delete()
@@ -206,7 +206,7 @@ def test_a_name_search_with_bad_answers_says_what_is_wrong(family: dict[str, Any
     assert "Download subject access file" not in html
 
 
-def test_a_name_search_finds_the_person_across_families(journey: Journey, family: dict[str, Any],  # noqa: F811
+def test_a_name_search_finds_the_person_across_families(journey: Journey, family: dict[str, Any],
                                                         client: FlaskClient) -> None:
     again = journey.refer(household=HOUSEHOLD[1:2])
     html = as_(client, "admin").get(
@@ -218,7 +218,7 @@ def test_a_name_search_finds_the_person_across_families(journey: Journey, family
     assert entry is not None and (entry.resource_type, entry.admin_read) == ("person_search", True)
 
 
-def test_a_merged_provisional_family_sends_the_admin_to_the_name_search(journey: Journey,  # noqa: F811
+def test_a_merged_provisional_family_sends_the_admin_to_the_name_search(journey: Journey,
                                                                       family: dict[str, Any],
                                                                       client: FlaskClient) -> None:
     again = journey.refer(household=HOUSEHOLD[1:2])

@@ -8,7 +8,7 @@ from flask import Flask
 from engine import queries
 from engine.access import Actor
 from engine.errors import Forbidden, Invalid
-from tests.ui.conftest import FAMILY, complete_summary, start
+from tests.fixtures.pages import FAMILY, complete_summary, start
 from web.extensions import session
 from web.wiring import get_engine
 

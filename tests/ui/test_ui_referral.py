@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.models import AccessLog, User
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the real lifecycle)
-from tests.ui.conftest import PASSWORD, csrf, sign_in
+from tests.fixtures.lifecycle import Journey
+from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.ui import referral_drafts as drafts
 from web.ui.forms_render import collect
@@ -112,7 +112,7 @@ PAGE_ERRORS = [
 
 
 @pytest.mark.parametrize(("url", "data", "expected"), PAGE_ERRORS)
-def test_each_page_shows_the_registry_messages_and_stores_nothing(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_each_page_shows_the_registry_messages_and_stores_nothing(client: FlaskClient, journey: Journey,
                                                                   url: str, data: dict[str, str],
                                                                   expected: list[tuple[str, str]]) -> None:
     response = post(client, url, data)
@@ -123,7 +123,7 @@ def test_each_page_shows_the_registry_messages_and_stores_nothing(client: FlaskC
     assert counts() == (0, 0, 0)
 
 
-def test_the_add_another_question_needs_an_answer(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_add_another_question_needs_an_answer(client: FlaskClient, journey: Journey) -> None:
     post(client, "/refer/household/0", person(0, SAM))
     before = db.session.scalars(select(ReferralDraft.answers)).one()
     response = post(client, "/refer/household", {})
@@ -135,7 +135,7 @@ def test_the_add_another_question_needs_an_answer(client: FlaskClient, journey: 
     assert counts()[:2] == (0, 0)
 
 
-def test_a_partner_lands_on_the_form_and_sends_a_referral(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_a_partner_lands_on_the_form_and_sends_a_referral(client: FlaskClient, journey: Journey) -> None:
     with_passwords("partner")
     assert sign_in(client, "partner").location == "/"
     assert client.get("/").location == "/refer"
@@ -159,7 +159,7 @@ def test_a_partner_lands_on_the_form_and_sends_a_referral(client: FlaskClient, j
     assert status["status"] == "received" and "Received" in confirmation  # the page says what the API says
 
 
-def test_household_members_are_added_changed_and_removed(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_household_members_are_added_changed_and_removed(client: FlaskClient, journey: Journey) -> None:
     post(client, "/refer/referrer", REFERRER)
     ada = {**ALEX, "given_name": "Ada"}
     for index, answers in enumerate((SAM, ALEX, ada)):
@@ -182,7 +182,7 @@ def test_household_members_are_added_changed_and_removed(client: FlaskClient, jo
     assert client.get("/refer/household").location == "/refer/household/0"  # nobody left: ask for the first
 
 
-def test_change_links_come_back_to_check_your_answers(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_change_links_come_back_to_check_your_answers(client: FlaskClient, journey: Journey) -> None:
     fill(client, [SAM, ALEX])
     check = client.get("/refer/check").get_data(as_text=True)
     for href in ("/refer/referrer?return=check", "/refer/household/1?return=check", "/refer/address?return=check",
@@ -203,7 +203,7 @@ def test_change_links_come_back_to_check_your_answers(client: FlaskClient, journ
 
 
 def test_a_double_click_or_a_resubmitted_page_makes_one_referral(client: FlaskClient,
-                                                                 journey: Journey) -> None:  # noqa: F811
+                                                                 journey: Journey) -> None:
     fill(client, [SAM])
     page = client.get("/refer/check").get_data(as_text=True)
     form = {"csrf_token": csrf(page), "submit_key": re.search(r'name="submit_key" value="([^"]+)"', page).group(1)}  # type: ignore[union-attr]
@@ -216,7 +216,7 @@ def test_a_double_click_or_a_resubmitted_page_makes_one_referral(client: FlaskCl
     assert db.session.scalar(select(func.count()).select_from(Person)) == 1
 
 
-def test_a_key_from_before_a_change_sends_nothing(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_a_key_from_before_a_change_sends_nothing(client: FlaskClient, journey: Journey) -> None:
     fill(client, [SAM])
     page = client.get("/refer/check").get_data(as_text=True)
     old = re.search(r'name="submit_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
@@ -227,7 +227,7 @@ def test_a_key_from_before_a_change_sends_nothing(client: FlaskClient, journey: 
     assert old not in client.get("/refer/check").get_data(as_text=True)
 
 
-def test_the_confirmation_is_only_for_the_session_that_sent_it(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_the_confirmation_is_only_for_the_session_that_sent_it(client: FlaskClient, journey: Journey,
                                                                ctx: Any) -> None:
     journey.api.user("partner2", "referrer")
     with_passwords("partner", "partner2", "ehu1", "admin")
@@ -249,7 +249,7 @@ def test_the_confirmation_is_only_for_the_session_that_sent_it(client: FlaskClie
     assert [entry.status_code for entry in logged].count(404) == 6 and len(logged) == 7
 
 
-def test_the_public_refer_signed_out(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_public_refer_signed_out(client: FlaskClient, journey: Journey) -> None:
     assert 'href="/refer">refer a family to Early Help</a>' in client.get("/sign-in").get_data(as_text=True)
     start = client.get("/refer")
     assert start.status_code == 200 and "Start now" in start.get_data(as_text=True)
@@ -261,7 +261,7 @@ def test_the_public_refer_signed_out(client: FlaskClient, journey: Journey) -> N
     assert counts() == (1, 1, 0)
 
 
-def test_people_who_may_not_refer_are_told_so(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_people_who_may_not_refer_are_told_so(client: FlaskClient, journey: Journey) -> None:
     with_passwords("cm1")
     sign_in(client, "cm1")
     for url in ("/refer", "/refer/referrer", "/refer/check"):
@@ -271,7 +271,7 @@ def test_people_who_may_not_refer_are_told_so(client: FlaskClient, journey: Jour
     assert counts() == (0, 0, 0)
 
 
-def test_a_big_household_stays_out_of_the_cookie(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_a_big_household_stays_out_of_the_cookie(client: FlaskClient, journey: Journey) -> None:
     long_name = "Bartholomew-Fitzwilliam-" + "x" * 76  # as long as a name may be: 100 characters
     members = [{**ALEX, "given_name": f"Child{n}", "family_name": long_name, "relationship": "Child " * 16}
                for n in range(8)]
@@ -284,7 +284,7 @@ def test_a_big_household_stays_out_of_the_cookie(client: FlaskClient, journey: J
     assert db.session.scalar(select(func.count()).select_from(Person)) == 8
 
 
-def test_abandoned_drafts_expire(client: FlaskClient, journey: Journey, ctx: Any) -> None:  # noqa: F811
+def test_abandoned_drafts_expire(client: FlaskClient, journey: Journey, ctx: Any) -> None:
     post(client, "/refer/referrer", REFERRER)
     assert "Pat Jones" in client.get("/refer/referrer").get_data(as_text=True)
     journey.clock(advance="PT25H")
@@ -293,7 +293,7 @@ def test_abandoned_drafts_expire(client: FlaskClient, journey: Journey, ctx: Any
     assert counts() == (0, 0, 1)
 
 
-def test_a_timed_out_partner_keeps_their_answers(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_a_timed_out_partner_keeps_their_answers(client: FlaskClient, journey: Journey) -> None:
     with_passwords("partner")
     sign_in(client, "partner")
     post(client, "/refer/referrer", REFERRER)
@@ -308,7 +308,7 @@ def test_a_timed_out_partner_keeps_their_answers(client: FlaskClient, journey: J
 
 
 def test_a_second_click_while_the_first_is_being_sent_waits_for_it(client: FlaskClient,
-                                                                   journey: Journey) -> None:  # noqa: F811
+                                                                   journey: Journey) -> None:
     """The first click has claimed the key and not finished: the second one sends nothing and says so."""
     fill(client, [SAM])
     page = client.get("/refer/check").get_data(as_text=True)
@@ -330,7 +330,7 @@ def test_a_second_click_while_the_first_is_being_sent_waits_for_it(client: Flask
 
 
 @pytest.mark.parametrize("username", ["ehu1", "admin"])
-def test_the_early_help_unit_and_admins_may_refer_too(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_the_early_help_unit_and_admins_may_refer_too(client: FlaskClient, journey: Journey,
                                                       username: str) -> None:
     with_passwords(username)
     sign_in(client, username)

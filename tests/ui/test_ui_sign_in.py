@@ -9,7 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.models import User
-from tests.ui.conftest import PASSWORD, csrf, sign_in
+from tests.fixtures.client_request import Page
+from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.wiring import get_engine
 
@@ -17,9 +18,10 @@ from web.wiring import get_engine
 def test_the_start_page_is_the_sign_in_page(client: FlaskClient, people: None) -> None:
     response = client.get("/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")
-    page = client.get("/sign-in").get_data(as_text=True)
-    assert "<h1 class=\"govuk-heading-l\">Sign in</h1>" in page
-    assert "govuk-frontend.min.css" in page
+    page = Page(client.get("/sign-in"))
+    page.check_title()
+    assert page.h1 == "Sign in" and "govuk-heading-l" in page.select_one("h1")["class"]
+    assert any(link["href"].endswith("govuk-frontend.min.css") for link in page.select('link[rel="stylesheet"]'))
 
 
 def test_each_group_lands_on_a_useful_page(app: Flask, people: None) -> None:
@@ -35,10 +37,10 @@ def test_each_group_lands_on_a_useful_page(app: Flask, people: None) -> None:
 def test_a_wrong_password_says_so_without_saying_which(client: FlaskClient, people: None) -> None:
     wrong = sign_in(client, "cm1", "wrong password!")
     assert wrong.status_code == 401
-    assert "Enter a correct username and password" in wrong.get_data(as_text=True)
+    assert Page(wrong).error_summary == ["Enter a correct username and password"]
     unknown = sign_in(client, "nobody", "wrong password!")
     assert unknown.status_code == 401
-    assert "Enter a correct username and password" in unknown.get_data(as_text=True)
+    assert Page(unknown).error_summary == ["Enter a correct username and password"]
 
 
 def test_repeated_failures_lock_the_account_even_for_the_right_password(client: FlaskClient, people: None,
@@ -47,7 +49,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(client: 
         sign_in(client, "cm1", "wrong password!")
     locked = sign_in(client, "cm1")
     assert locked.status_code == 401
-    assert "too many attempts" in locked.get_data(as_text=True)
+    assert "too many attempts" in " ".join(Page(locked).error_summary)
     get_engine().clock.advance("PT16M")  # type: ignore[attr-defined]
     assert sign_in(client, "cm1").status_code == 302
 
@@ -56,7 +58,7 @@ def test_posting_without_the_csrf_token_is_refused(client: FlaskClient, people: 
     client.get("/sign-in")
     response = client.post("/sign-in", data={"username": "cm1", "password": PASSWORD})
     assert response.status_code == 400
-    assert "govuk-heading-l" in response.get_data(as_text=True)  # an HTML page, not JSON
+    assert "govuk-heading-l" in Page(response).select_one("h1")["class"]  # an HTML page, not JSON
 
 
 def test_the_session_cookie_is_http_only_and_same_site_lax(client: FlaskClient, people: None) -> None:
@@ -99,8 +101,9 @@ def test_the_password_command_sets_an_argon2_hash(app: Flask, people: None) -> N
 
 def test_stay_signed_in_renews_the_session(client: FlaskClient, people: None) -> None:
     sign_in(client, "cm1")
-    page = client.get("/inbox").get_data(as_text=True)
-    assert 'id="session-warning" hidden' in page
+    inbox = client.get("/inbox")
+    page = inbox.get_data(as_text=True)
+    assert Page(inbox).select_one("#session-warning").has_attr("hidden")
     get_engine().clock.advance("PT20M")  # type: ignore[attr-defined]
     assert client.get("/session").json["expires_at"]  # type: ignore[index]
     client.post("/session/keep-alive", data={"csrf_token": csrf(page), "next": "/inbox"})

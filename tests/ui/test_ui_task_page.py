@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from engine.access import Actor
 from engine.models import HumanTask
-from tests.ui.conftest import FAMILY, complete_summary, csrf, sign_in, start
+from tests.fixtures.client_request import Page, normalise
+from tests.fixtures.pages import FAMILY, complete_summary, csrf, sign_in, start
 from web.extensions import db
 from web.ui.models import TaskDraft
 from web.wiring import get_engine
@@ -27,13 +28,18 @@ def _open(instance_id: int) -> HumanTask:
 def test_the_page_shows_the_case_beside_the_form(client: FlaskClient, people: None) -> None:
     task = _open(start())
     sign_in(client, "cm1")
-    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert "Sam Smith" in page and "Alex Smith" in page  # household
-    assert "Education" in page and "7. Child persistently absent from school (Alex Smith)" in page
-    assert "Worklessness, NEET and financial exclusion" in page
-    assert 'name="closed_on-day"' in page and 'name="outcomes-0-indicator"' in page
-    assert '<option value="P2">Alex Smith</option>' in page  # household choices for the person select
-    assert 'name="outcomes-0-achieved" type="radio" value="true"' in page
+    response = client.get(f"/tasks/{task.id}")
+    page = Page(response)
+    page.check_title()
+    case = page.text("aside.app-case")
+    assert "Sam Smith" in case and "Alex Smith" in case  # household
+    assert "Education" in case and "7. Child persistently absent from school (Alex Smith)" in case
+    assert "Worklessness, NEET and financial exclusion" in case
+    form = page.select_one("#task-form")
+    assert form.select_one('[name="closed_on-day"]') and form.select_one('[name="outcomes-0-indicator"]')
+    # household choices for the person select
+    assert form.select_one('select[name="outcomes-0-person_id"] option[value="P2"]').get_text() == "Alex Smith"
+    assert form.select_one('input[name="outcomes-0-achieved"][type="radio"][value="true"]')
 
 
 def test_errors_show_the_summary_and_keep_the_answers_as_a_draft(client: FlaskClient, people: None) -> None:
@@ -44,11 +50,13 @@ def test_errors_show_the_summary_and_keep_the_answers_as_a_draft(client: FlaskCl
                                                       "closed_on-day": "31", "closed_on-month": "2",
                                                       "closed_on-year": "2026", "action": "continue"})
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert "<title>Error: " in html and "There is a problem" in html
-    assert 'href="#closed_on-day"' in html and "Date the case closed must be a real date" in html
-    assert 'href="#evidence"' in html and "Enter the supporting evidence" in html
-    assert "Half written" in html
+    page = Page(response)
+    page.check_title()
+    assert page.title.startswith("Error: ") and page.text(".govuk-error-summary__title") == "There is a problem"
+    links = {a["href"]: normalise(a.get_text()) for a in page.select(".govuk-error-summary__list a")}
+    assert "Date the case closed must be a real date" in links["#closed_on-day"]
+    assert "Enter the supporting evidence" in links["#evidence"]
+    assert page.select_one('#task-form [name="summary"]').get_text() == "Half written"
     draft = db.session.get(TaskDraft, (_user_id("cm1"), task.id))
     assert draft is not None and draft.answers["summary"] == ["Half written"]
 
@@ -67,7 +75,9 @@ def test_add_another_and_remove_rows(client: FlaskClient, people: None) -> None:
                                                       "outcomes-0-evidence": "first", "action": "add:outcomes"})
     assert response.status_code == 302 and response.headers["Location"].endswith("#outcomes")
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert 'name="outcomes-1-evidence"' in page and "first" in page
+    form = Page.parse(page).select_one("#task-form")
+    assert form.select_one('[name="outcomes-1-evidence"]') is not None
+    assert form.select_one('[name="outcomes-0-evidence"]').get_text() == "first"
     client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "outcomes-count": "2",
                                            "outcomes-0-evidence": "first", "outcomes-1-evidence": "second",
                                            "action": "remove:outcomes:0"})
@@ -83,7 +93,7 @@ def test_save_and_come_back_later_keeps_the_answers_for_that_person_only(client:
     response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), "summary": "My notes",
                                                       "action": "save"})
     assert response.headers["Location"].endswith("/inbox")
-    assert "My notes" in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert Page(client.get(f"/tasks/{task.id}")).select_one('#task-form [name="summary"]').get_text() == "My notes"
     other = client.application.test_client()
     sign_in(other, "tm1")  # a manager who can see the task never sees someone else's draft
     seen = other.get(f"/tasks/{task.id}")
@@ -101,8 +111,9 @@ def test_an_expired_sessions_post_is_not_acted_on_but_kept_as_a_draft(client: Fl
     assert task.state == "open"  # never completed from an expired session
     back = sign_in(client, "cm1", next_path=f"/tasks/{task.id}")
     assert back.headers["Location"].endswith(f"/tasks/{task.id}")
-    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
-    assert "95% attendance" in page and "These are the answers you saved" in page
+    page = Page(client.get(f"/tasks/{task.id}"))
+    assert page.select_one('#task-form [name="outcomes-0-evidence"]').get_text() == "95% attendance"
+    assert "These are the answers you saved" in page.text(".govuk-inset-text")
 
 
 def test_completing_shows_the_next_task(client: FlaskClient, people: None) -> None:
@@ -128,7 +139,7 @@ def test_a_manager_approves_after_a_validation_error(client: FlaskClient, people
     page = client.get(f"/tasks/{approval.id}").get_data(as_text=True)
     bad = client.post(f"/tasks/{approval.id}", data={"csrf_token": csrf(page), "decision": "return",
                                                      "action": "continue"})
-    assert "Enter the reasons for returning the closure summary" in bad.get_data(as_text=True)
+    assert "Enter the reasons for returning the closure summary" in Page(bad).error_summary
     good = client.post(f"/tasks/{approval.id}", data={"csrf_token": csrf(page), "decision": "approve",
                                                       "evidence_checked": "true", "action": "continue"})
     assert good.status_code == 302 and good.headers["Location"].endswith("/inbox")

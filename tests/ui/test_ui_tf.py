@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.models import AccessLog, HumanTask, User
-from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
-from tests.ui.conftest import PASSWORD, csrf, sign_in
+from tests.fixtures.lifecycle import Journey
+from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.ui import tf_pages
 from web.ui.passwords import set_password
@@ -41,7 +41,7 @@ def as_user(client: FlaskClient, username: str) -> FlaskClient:
     return fresh
 
 
-def auditing_window(journey: Journey, count: int = 2) -> tuple[list[str], dict[str, Any]]:  # noqa: F811
+def auditing_window(journey: Journey, count: int = 2) -> tuple[list[str], dict[str, Any]]:
     """``count`` families in the pool of a window that is auditing (Stage 1 open for each)."""
     refs = sorted(journey.close_approved(journey.refer()) for _ in range(count))
     window = journey.claim_window("2028 December", CUTOFF, CLOSES)
@@ -50,7 +50,7 @@ def auditing_window(journey: Journey, count: int = 2) -> tuple[list[str], dict[s
     return refs, window
 
 
-def submitted_window(journey: Journey) -> tuple[list[str], dict[str, Any]]:  # noqa: F811
+def submitted_window(journey: Journey) -> tuple[list[str], dict[str, Any]]:
     refs, window = auditing_window(journey)
     sample = journey.window(window["id"])["sample"]
     for ref in refs:
@@ -73,7 +73,7 @@ def text(response: Any) -> str:
 
 
 def test_the_audit_queue_lists_open_audits_by_stage_with_claim_buttons(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     refs, window = auditing_window(journey)
     tasks = {ref: journey.task(ref, "audit_stage_1", "tf1") for ref in refs}
     overdue = db.session.get(HumanTask, tasks[refs[0]]["id"])
@@ -101,7 +101,7 @@ def test_the_audit_queue_lists_open_audits_by_stage_with_claim_buttons(
     assert ("tf1", "task_list", None, 200, False) in logged("/tf/audits")
 
 
-def test_the_audit_queue_pages_through_a_long_stage(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_the_audit_queue_pages_through_a_long_stage(client: FlaskClient, journey: Journey,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     refs, _ = auditing_window(journey)
     monkeypatch.setattr(tf_pages, "QUEUE_PAGE", 1)
@@ -114,7 +114,7 @@ def test_the_audit_queue_pages_through_a_long_stage(client: FlaskClient, journey
     assert 'rel="next"' not in second and "First page" in second
 
 
-def test_stage_2_is_the_project_managers_queue(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_stage_2_is_the_project_managers_queue(client: FlaskClient, journey: Journey) -> None:
     refs, window = auditing_window(journey)
     picks = journey.window(window["id"])["sample"]["picks"]
     for ref in refs:
@@ -126,7 +126,7 @@ def test_stage_2_is_the_project_managers_queue(client: FlaskClient, journey: Jou
 
 
 def test_the_claim_windows_and_a_window_with_why_each_family_is_or_is_not_claimable(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     refs, window = auditing_window(journey)
     passed, failed = refs
     journey.audit(passed, 1)
@@ -157,7 +157,7 @@ def test_the_claim_windows_and_a_window_with_why_each_family_is_or_is_not_claima
 
 
 def test_each_family_links_to_its_case_page_when_the_app_has_one(client: FlaskClient,
-                                                                 journey: Journey) -> None:  # noqa: F811
+                                                                 journey: Journey) -> None:
     refs, window = auditing_window(journey, 1)
     client = as_user(client, "tf1")
     body = text(client.get(f"/tf/claim-windows/{window['id']}"))
@@ -169,7 +169,7 @@ def test_each_family_links_to_its_case_page_when_the_app_has_one(client: FlaskCl
         assert f'href="{url_for("ui.case", ref=refs[0])}"' in body
 
 
-def test_the_pool_is_paginated(client: FlaskClient, journey: Journey,  # noqa: F811
+def test_the_pool_is_paginated(client: FlaskClient, journey: Journey,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     refs, window = auditing_window(journey)
     monkeypatch.setattr(tf_pages, "POOL_PAGE", 1)
@@ -181,7 +181,7 @@ def test_the_pool_is_paginated(client: FlaskClient, journey: Journey,  # noqa: F
     assert client.get(f"/tf/claim-windows/{window['id']}?page=3").status_code == 404
 
 
-def test_an_administrators_read_is_logged_as_one(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_an_administrators_read_is_logged_as_one(client: FlaskClient, journey: Journey) -> None:
     _, window = auditing_window(journey, 1)
     client = as_user(client, "admin")
     assert client.get(f"/tf/claim-windows/{window['id']}").status_code == 200
@@ -190,7 +190,7 @@ def test_an_administrators_read_is_logged_as_one(client: FlaskClient, journey: J
     assert ("admin", "task_list", None, 200, True) in logged("/tf/audits")
 
 
-def test_the_claim_file_downloads_as_csv_and_xlsx(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_the_claim_file_downloads_as_csv_and_xlsx(client: FlaskClient, journey: Journey) -> None:
     refs, window = submitted_window(journey)
     client = as_user(client, "tf1")
     page = text(client.get(f"/tf/claim-windows/{window['id']}"))
@@ -234,7 +234,7 @@ def main(response: Any) -> str:
     ("x" * 2001, "The reason must be 2000 characters or fewer"),
 ])
 def test_invalidating_without_a_good_reason_says_why_and_writes_nothing(
-        client: FlaskClient, journey: Journey, reason: str, message: str) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey, reason: str, message: str) -> None:
     refs, _ = submitted_window(journey)
     claim = _claim(refs[0])
     client = as_user(client, "tf1")
@@ -251,7 +251,7 @@ def test_invalidating_without_a_good_reason_says_why_and_writes_nothing(
     assert (after.state, after.invalidated_at, after.invalid_reason) == ("submitted", None, None)
 
 
-def test_invalidating_a_claim_with_a_reason(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_invalidating_a_claim_with_a_reason(client: FlaskClient, journey: Journey) -> None:
     refs, window = submitted_window(journey)
     claim = _claim(refs[0])
     client = as_user(client, "tf1")
@@ -279,7 +279,7 @@ def test_invalidating_a_claim_with_a_reason(client: FlaskClient, journey: Journe
 
 
 def test_the_project_manager_sees_the_claim_but_may_not_invalidate_it(client: FlaskClient,
-                                                                       journey: Journey) -> None:  # noqa: F811
+                                                                       journey: Journey) -> None:
     refs, window = submitted_window(journey)
     claim = _claim(refs[0])
     client = as_user(client, "pm1")
@@ -294,7 +294,7 @@ def test_the_project_manager_sees_the_claim_but_may_not_invalidate_it(client: Fl
 
 
 def test_outsiders_get_the_same_404_as_for_an_unknown_window_and_are_logged(
-        client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+        client: FlaskClient, journey: Journey) -> None:
     refs, window = submitted_window(journey)
     claim = _claim(refs[0])
     wid = window["id"]
@@ -319,7 +319,7 @@ def test_outsiders_get_the_same_404_as_for_an_unknown_window_and_are_logged(
     assert _claim(refs[0]).state == "submitted"
 
 
-def test_a_scheduled_window_says_when_its_pool_is_drawn(client: FlaskClient, journey: Journey) -> None:  # noqa: F811
+def test_a_scheduled_window_says_when_its_pool_is_drawn(client: FlaskClient, journey: Journey) -> None:
     window = journey.claim_window("2028 December", CUTOFF, CLOSES)
     passwords("tf1")
     client = as_user(client, "tf1")
@@ -332,7 +332,7 @@ def test_a_scheduled_window_says_when_its_pool_is_drawn(client: FlaskClient, jou
 
 
 def test_a_batched_claim_cannot_be_invalidated_before_it_is_submitted(client: FlaskClient,
-                                                                      journey: Journey) -> None:  # noqa: F811
+                                                                      journey: Journey) -> None:
     refs, window = auditing_window(journey, 1)
     journey.audit(refs[0], 1)
     if refs[0] in journey.window(window["id"])["sample"]["picks"]:
@@ -350,7 +350,7 @@ def test_a_batched_claim_cannot_be_invalidated_before_it_is_submitted(client: Fl
     assert _claim(refs[0]).state == "batched"
 
 
-def test_the_api_gives_the_same_message_for_a_blank_reason(journey: Journey) -> None:  # noqa: F811
+def test_the_api_gives_the_same_message_for_a_blank_reason(journey: Journey) -> None:
     refs, _ = submitted_window(journey)
     claim = _claim(refs[0])
     for body in ({}, {"reason": ""}, {"reason": " \t "}):

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engine.identity import actor_for_token
 from engine.models import Base, DefinitionVersion, User
-from tests.conftest import BPMN
+from tests.fixtures.app import BPMN
 from web.extensions import db
 from workflows.frameworks import load_frameworks
 

@@ -7,33 +7,17 @@ instance folder) is what ``make run`` uses, so this runs on it whatever database
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
+from tests.fixtures.shell import csrf_token, flask_command, sign_in, user_environment
 from web import create_app
 from web.config import SETTINGS
 from web.demo.people import DEMO_PASSWORD
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def user_environment(instance: Path) -> dict[str, str]:
-    """This process's environment without any of the app's settings: a new user's shell."""
-    env = {k: v for k, v in os.environ.items() if k not in {s.env for s in SETTINGS} | {"INSTANCE_PATH"}}
-    return {**env, "INSTANCE_PATH": str(instance)}
-
-
-def flask_command(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "web", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +40,6 @@ def first_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         scheduler = app.extensions.get("scheduler")
         if scheduler is not None:
             scheduler.shutdown(wait=False)
-
-
-def csrf_token(page: bytes) -> str:
-    tokens = lxml.html.fromstring(page).xpath("//form//input[@name='csrf_token']/@value")
-    assert tokens, "the page has no form with a CSRF token"
-    return str(tokens[0])
-
-
-def sign_in(client: FlaskClient, username: str, password: str) -> FlaskClient:
-    form = client.get("/sign-in")
-    assert form.status_code == 200
-    answer = client.post("/sign-in", data={"csrf_token": csrf_token(form.data), "username": username,
-                                          "password": password})
-    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
-    return client
 
 
 def test_the_app_a_user_starts_signs_ehu1_in_and_opens_the_inbox(first_run: Flask) -> None:

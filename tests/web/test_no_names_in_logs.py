@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from tests.web.test_first_run import flask_command, sign_in, user_environment
+from tests.fixtures.shell import flask_command, sign_in, user_environment
 from web import create_app
 from web.demo.people import DEMO_PASSWORD
 from web.extensions import db

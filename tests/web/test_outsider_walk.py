@@ -26,8 +26,8 @@ from werkzeug.routing import Map, Rule
 
 from engine.identity import ensure_team
 from engine.models import HumanTask, HumanTaskField, User
-from tests.lifecycle.conftest import REFERRAL, TEAM, Journey, journey  # noqa: F401  (the fixture)
-from tests.ui.conftest import PASSWORD, csrf, sign_in
+from tests.fixtures.lifecycle import REFERRAL, TEAM, Journey
+from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.ui.passwords import set_password
 
@@ -91,7 +91,7 @@ KIND_BY_ENDPOINT = {("api.get_referral", "ref"): "referral_ref", ("ui.referral_c
 
 
 @pytest.fixture
-def scenario(journey: Journey) -> dict[str, Any]:  # noqa: F811
+def scenario(journey: Journey) -> dict[str, Any]:
     """A family referred, worked, closed, sustained, audited and claimed; a second one waiting for its
     allocation (an open task); and the outsiders with passwords and tokens."""
     body = {**REFERRAL, "household": HOUSEHOLD}
@@ -157,7 +157,7 @@ class Outsider:
         return self.client.open(url, method=method, headers=headers, data={"csrf_token": self.csrf})
 
 
-def outsiders(app: Flask, journey: Journey) -> Iterator[Outsider]:  # noqa: F811
+def outsiders(app: Flask, journey: Journey) -> Iterator[Outsider]:
     yield Outsider("browser: signed out", app.test_client())
     for name in OUTSIDERS:
         browser = app.test_client()
@@ -213,7 +213,7 @@ def first_difference(mine: tuple[int, str, str, str], theirs: tuple[int, str, st
     return "the status or type"
 
 
-def test_no_route_tells_an_outsider_that_a_family_exists(app: Flask, journey: Journey,  # noqa: F811
+def test_no_route_tells_an_outsider_that_a_family_exists(app: Flask, journey: Journey,
                                                         scenario: dict[str, Any]) -> None:
     table = fillers(scenario)
     secrets = (*scenario["family_refs"], *scenario["referral_refs"], *scenario["people"], *SECRETS)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.test_first_run import ROOT, csrf_token, flask_command, user_environment
+from tests.fixtures.shell import ROOT, csrf_token, flask_command, user_environment
 
 DEADLINE_S = 120
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from engine.access import Actor
 from engine.models import Base, Group, GroupMember, Team, User
-from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the council and the real lifecycle)
+from tests.fixtures.lifecycle import REFERRAL, Journey
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -49,7 +49,7 @@ def count(model: type[Base]) -> int:
 
 
 @pytest.fixture
-def claim_id(journey: Journey) -> int:  # noqa: F811
+def claim_id(journey: Journey) -> int:
     """A submitted claim of one referred family in one window."""
     family_ref = journey.refer()["family_ref"]
     window = journey.claim_window("Window 1", "2028-01-01T00:00:00+00:00", "2028-01-20T00:00:00+00:00")
@@ -140,20 +140,20 @@ def test_the_auditors_may_not_invalidate(claim_id: int) -> None:
 # -- settings, teams, claim windows ------------------------------------------------------------------
 
 
-def test_an_admin_changes_a_council_setting(journey: Journey) -> None:  # noqa: F811
+def test_an_admin_changes_a_council_setting(journey: Journey) -> None:
     answer = settings.save_council_settings(db.session(), ADMIN, {"triage_working_days": 3})
     assert answer == {"earned_autonomy": False, "triage_working_days": 3}
     row = committed(CouncilSetting, "triage_working_days")
     assert row is not None and row.value == 3
 
 
-def test_only_an_admin_changes_a_council_setting(journey: Journey) -> None:  # noqa: F811
+def test_only_an_admin_changes_a_council_setting(journey: Journey) -> None:
     with pytest.raises(NotAllowed, match="only administrators change settings"):
         settings.save_council_settings(db.session(), TF_TEAM, {"earned_autonomy": True})
     assert committed(CouncilSetting, "earned_autonomy") is None
 
 
-def test_an_admin_saves_a_team_and_its_settings(journey: Journey) -> None:  # noqa: F811
+def test_an_admin_saves_a_team_and_its_settings(journey: Journey) -> None:
     wanted = teams.TeamSettings(name="Bassetlaw PFT", district="bassetlaw", kind="parenting_family_team",
                                 review_every_months=4)
     teams.save_team_settings(db.session(), ADMIN, "bassetlaw-pft", wanted)
@@ -164,14 +164,14 @@ def test_an_admin_saves_a_team_and_its_settings(journey: Journey) -> None:  # no
     assert team is not None and team.name == "Bassetlaw PFT"
 
 
-def test_only_an_admin_saves_team_settings(journey: Journey) -> None:  # noqa: F811
+def test_only_an_admin_saves_team_settings(journey: Journey) -> None:
     wanted = teams.TeamSettings(name="x", district="bassetlaw", kind="case_management", review_every_months=3)
     with pytest.raises(NotAllowed):
         teams.save_team_settings(db.session(), OUTSIDER, "new-team", wanted)
     assert committed(Team, "new-team") is None and committed(TeamSetting, "new-team") is None
 
 
-def test_a_team_id_must_be_an_identifier(journey: Journey) -> None:  # noqa: F811
+def test_a_team_id_must_be_an_identifier(journey: Journey) -> None:
     with pytest.raises(Invalid) as refused:
         teams.save_team(db.session(), ADMIN, "Not An Id", "Name")
     assert refused.value.details == {"team_id": [teams.TEAM_FORMAT]}
@@ -181,7 +181,7 @@ def test_a_team_id_must_be_an_identifier(journey: Journey) -> None:  # noqa: F81
     assert team is not None and team.name == "Gedling"
 
 
-def test_a_claim_window_name_is_used_once(journey: Journey) -> None:  # noqa: F811
+def test_a_claim_window_name_is_used_once(journey: Journey) -> None:
     cutoff, closes = datetime(2028, 1, 1, tzinfo=UTC), datetime(2028, 1, 20, tzinfo=UTC)
     row = open_claim_window(db.session(), get_engine(), ADMIN, "January", cutoff, closes)
     assert (row.name, row.status) == ("January", "scheduled")
@@ -206,7 +206,7 @@ def _groups(user_id: int) -> set[str]:
     return set(db.session.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user_id)))
 
 
-def test_an_admin_adds_a_user_then_changes_their_groups(journey: Journey) -> None:  # noqa: F811
+def test_an_admin_adds_a_user_then_changes_their_groups(journey: Journey) -> None:
     user = users.save_user(db.session(), ADMIN, None, "alex", _details(), now=NOW)
     saved = committed(User, user.id)
     assert saved is not None and (saved.username, saved.display_name, saved.email) == (
@@ -225,7 +225,7 @@ def test_an_admin_adds_a_user_then_changes_their_groups(journey: Journey) -> Non
     ("partner", "Alex Reed", {"username": [users.USERNAME_TAKEN]}),
     ("alex", "", {"display_name": [users.NAME_REQUIRED]}),
 ])
-def test_a_new_user_with_problems_is_invalid(journey: Journey, username: str, display_name: str,  # noqa: F811
+def test_a_new_user_with_problems_is_invalid(journey: Journey, username: str, display_name: str,
                                              details: dict[str, list[str]]) -> None:
     before = count(User)
     with pytest.raises(Invalid) as refused:
@@ -234,7 +234,7 @@ def test_a_new_user_with_problems_is_invalid(journey: Journey, username: str, di
     assert count(User) == before
 
 
-def test_users_are_changed_only_by_an_admin_and_only_when_they_exist(journey: Journey) -> None:  # noqa: F811
+def test_users_are_changed_only_by_an_admin_and_only_when_they_exist(journey: Journey) -> None:
     partner = db.session.scalars(select(User).where(User.username == "partner")).one()
     with pytest.raises(NotAllowed):
         users.save_user(db.session(), TF_TEAM, partner.id, "partner", _details(), now=NOW)
@@ -244,7 +244,7 @@ def test_users_are_changed_only_by_an_admin_and_only_when_they_exist(journey: Jo
     assert saved is not None and saved.display_name == "partner" and _groups(partner.id) == {"referrer"}
 
 
-def test_an_admin_relabels_and_adds_groups(journey: Journey) -> None:  # noqa: F811
+def test_an_admin_relabels_and_adds_groups(journey: Journey) -> None:
     users.save_groups(db.session(), ADMIN, {"case_manager": "  Case managers  "}, "youth_justice", "Youth Justice")
     labels = {group_id: label for group_id, label in db.session.execute(select(Group.id, Group.label))}
     assert labels["case_manager"] == "Case managers" and labels["youth_justice"] == "Youth Justice"
@@ -263,7 +263,7 @@ def test_an_admin_relabels_and_adds_groups(journey: Journey) -> None:  # noqa: F
 PARTNER = Actor("partner", frozenset({"referrer"}))
 
 
-def test_a_referral_is_registered_and_its_key_answers_again(journey: Journey) -> None:  # noqa: F811
+def test_a_referral_is_registered_and_its_key_answers_again(journey: Journey) -> None:
     body = intake.submit(db.session(), get_engine(), PARTNER, copy.deepcopy(REFERRAL), "key-1")
     again = intake.submit(db.session(), get_engine(), PARTNER, copy.deepcopy(REFERRAL), "key-1")
     assert again == body and body["referral_ref"].startswith("R-")
@@ -272,13 +272,13 @@ def test_a_referral_is_registered_and_its_key_answers_again(journey: Journey) ->
     assert intake.own_referral(db.session(), PARTNER, body["referral_ref"]) == (referral, False)
 
 
-def test_only_the_submitting_groups_refer(journey: Journey) -> None:  # noqa: F811
+def test_only_the_submitting_groups_refer(journey: Journey) -> None:
     with pytest.raises(NotAllowed, match="you may not submit referrals"):
         intake.submit(db.session(), get_engine(), TF_TEAM, copy.deepcopy(REFERRAL))
     assert count(Referral) == 0 and count(Family) == 0
 
 
-def test_an_invalid_referral_names_its_fields_and_writes_nothing(journey: Journey) -> None:  # noqa: F811
+def test_an_invalid_referral_names_its_fields_and_writes_nothing(journey: Journey) -> None:
     payload = copy.deepcopy(REFERRAL)
     del payload["household"]
     with pytest.raises(Invalid) as refused:
@@ -287,7 +287,7 @@ def test_an_invalid_referral_names_its_fields_and_writes_nothing(journey: Journe
     assert count(Referral) == 0 and count(IdempotentRequest) == 0
 
 
-def test_a_key_reused_with_another_body_is_refused(journey: Journey) -> None:  # noqa: F811
+def test_a_key_reused_with_another_body_is_refused(journey: Journey) -> None:
     intake.submit(db.session(), get_engine(), PARTNER, copy.deepcopy(REFERRAL), "key-3")
     changed = copy.deepcopy(REFERRAL) | {"reasons": "Something else entirely."}
     with pytest.raises(Invalid) as refused:
@@ -297,7 +297,7 @@ def test_a_key_reused_with_another_body_is_refused(journey: Journey) -> None:  #
     assert count(Referral) == 1
 
 
-def test_a_key_still_in_progress_is_a_conflict(journey: Journey) -> None:  # noqa: F811
+def test_a_key_still_in_progress_is_a_conflict(journey: Journey) -> None:
     db.session.add(IdempotentRequest(username="partner", key="key-4", body_sha256=intake.digest(REFERRAL),
                                      created_at=NOW))
     db.session.commit()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.models import AccessLog
-from tests.lifecycle.conftest import REFERRAL, Journey, journey  # noqa: F401  (the fixture)
+from tests.fixtures.lifecycle import REFERRAL, Journey
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.models import Family
@@ -33,7 +33,7 @@ OTHERS = ("Sam", "1985-06-01", "Mother", "Morgan", "2015-02-03", "Daughter", "fe
 CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"
 
 
-def claimed_family(journey: Journey) -> dict[str, Any]:  # noqa: F811
+def claimed_family(journey: Journey) -> dict[str, Any]:
     """A household of three referred, worked, closed, sustained, audited and claimed."""
     referral = journey.refer(household=HOUSEHOLD)
     journey.close_approved(referral)
@@ -60,7 +60,7 @@ def strings(value: Any) -> list[str]:
     return [str(value)]
 
 
-def test_the_export_holds_the_persons_data_and_not_their_households(journey: Journey) -> None:  # noqa: F811
+def test_the_export_holds_the_persons_data_and_not_their_households(journey: Journey) -> None:
     referral = claimed_family(journey)
     sam, alex, morgan = referral["people"]
     now = get_engine().clock.now()
@@ -100,7 +100,7 @@ def test_the_export_holds_the_persons_data_and_not_their_households(journey: Jou
     assert "Morgan" not in text and "1985-06-01" not in text and "2015-02-03" not in text
 
 
-def test_the_mother_gets_her_own_rows_and_the_reasons_flagged_for_review(journey: Journey) -> None:  # noqa: F811
+def test_the_mother_gets_her_own_rows_and_the_reasons_flagged_for_review(journey: Journey) -> None:
     referral = journey.refer(household=HOUSEHOLD)
     journey.triage(referral["family_ref"], referral["people"])
     sam = referral["people"][0]
@@ -113,7 +113,7 @@ def test_the_mother_gets_her_own_rows_and_the_reasons_flagged_for_review(journey
     assert "2012-09-01" not in json.dumps(export) and "Morgan" not in json.dumps(export)
 
 
-def test_records_of_one_person_in_two_referrals_export_together(journey: Journey) -> None:  # noqa: F811
+def test_records_of_one_person_in_two_referrals_export_together(journey: Journey) -> None:
     first, second = journey.refer(household=HOUSEHOLD), journey.refer(household=HOUSEHOLD[1:2])
     found = find_people(db.session, "Smith", "2012-09-01", "Alex")
     assert [(p.person_id, ref) for p, ref in found] == [
@@ -132,7 +132,7 @@ def test_records_of_one_person_in_two_referrals_export_together(journey: Journey
     (["P-9999999"], "No person found with ID P-9999999"),
     (["mother", "son"], "Select the records of one person only: the names or dates of birth differ"),
 ])
-def test_bad_choices_are_refused_with_the_message_shown(journey: Journey, picked: list[str],  # noqa: F811
+def test_bad_choices_are_refused_with_the_message_shown(journey: Journey, picked: list[str],
                                                         message: str) -> None:
     referral = journey.refer(household=HOUSEHOLD)
     ids = {"mother": referral["people"][0]["person_id"], "son": referral["people"][1]["person_id"]}
@@ -141,7 +141,7 @@ def test_bad_choices_are_refused_with_the_message_shown(journey: Journey, picked
     assert str(refused.value) == message
 
 
-def test_the_family_access_log_pages_newest_first_and_holds_only_that_family(journey: Journey) -> None:  # noqa: F811
+def test_the_family_access_log_pages_newest_first_and_holds_only_that_family(journey: Journey) -> None:
     mine, theirs = journey.refer(household=HOUSEHOLD), journey.refer()
     journey.task(mine["family_ref"], "triage_referral", "ehu1")  # a task list: not about one family
     task = journey.task(mine["family_ref"], "triage_referral", "ehu1")
@@ -168,7 +168,7 @@ def test_the_family_access_log_pages_newest_first_and_holds_only_that_family(jou
         ("family", mine["family_ref"]), ("task", task["id"]), ("person", mine["people"][2]["person_id"])}
 
 
-def test_a_household_is_found_by_reference_and_an_unknown_one_is_none(journey: Journey) -> None:  # noqa: F811
+def test_a_household_is_found_by_reference_and_an_unknown_one_is_none(journey: Journey) -> None:
     referral = journey.refer(household=HOUSEHOLD)
     people = household(db.session, referral["family_ref"])
     assert people is not None and [p.given_name for p in people] == ["Sam", "Alex", "Morgan"]
@@ -176,7 +176,7 @@ def test_a_household_is_found_by_reference_and_an_unknown_one_is_none(journey: J
 
 
 def test_reads_under_a_re_referrals_provisional_reference_are_in_the_known_familys_log(
-        journey: Journey) -> None:  # noqa: F811
+        journey: Journey) -> None:
     known = journey.refer(household=HOUSEHOLD)
     journey.triage(known["family_ref"], known["people"])
     again = journey.refer(household=HOUSEHOLD[1:2])
