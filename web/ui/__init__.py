@@ -87,6 +87,7 @@ def init_ui(app: Flask) -> None:
         oidc,
         privacy,
         referral,
+        referral_check,
         tasks,
         tf_pages,
     )

@@ -10,18 +10,11 @@ nothing is stored.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.identity import actor_for
-from engine.models import User
-from web.extensions import db
-from web.extensions import session as db_session
-from web.referral_intake import may_submit
 from web.ui import referral_drafts as drafts
 from web.ui import ui
 from web.ui.errors import html_error
@@ -39,48 +32,16 @@ from web.ui.referral_flow import (
     next_url,
     page_errors,
     posted,
-    refused,
+    referral_page,
     returning,
     specs,
     submitter,
 )
-from web.ui.session import sign_in_url
 
 ADD_ANOTHER_MESSAGE = "Select yes if you need to add another household member"
 # What the forms registry leaves to the page: consent needs saying what is agreed to.
 PAGE_HINTS = {"consent": "The family must agree to this referral, and to the council sharing what you tell us "
                          "with the services that can help them."}
-
-
-def referral_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-    """Refuses signed-in people who may not refer; a timed-out session signs in again first."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        if g.get("expired_user_id"):
-            if request.method == "POST":
-                _keep_expired_answers(g.expired_user_id)
-            return redirect(sign_in_url(request.path, timeout="1"))
-        if submitter()[0] is None:
-            return refused()
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _keep_expired_answers(user_id: int) -> None:
-    """A timed-out post is not acted on, but its answers join that person's draft (unchecked: the check
-    page validates everything again), so signing in again loses nothing."""
-    user = db.session.get(User, user_id)
-    if user is None or not may_submit(actor_for(db_session(), user)):
-        return
-    answers = drafts.answers(drafts.current(user_id))
-    new = posted([*QUESTIONS, HOUSEHOLD])
-    new.pop(f"{HOUSEHOLD}-count", None)
-    indexes = [int(k.split("-")[1]) for k in new if k.startswith(f"{HOUSEHOLD}-") and k.split("-")[1].isdigit()]
-    before = member_count(answers)
-    count = max([before, *(i + 1 for i in indexes if i <= before and i < MAX_MEMBERS)])
-    drafts.save(user_id, {**answers, **new, f"{HOUSEHOLD}-count": [str(count)]})
 
 
 def _answers() -> Answers:
@@ -204,5 +165,3 @@ def referral_remove(index: int) -> ResponseReturnValue:
                            action=url_for("ui.referral_remove", index=index, **returning()),
                            back=url_for("ui.referral_household", **returning()))
 
-
-import web.ui.referral_check  # noqa: E402,F401  (check your answers and the confirmation)

@@ -24,8 +24,7 @@ from web.ui import referral_drafts as drafts
 from web.ui import ui
 from web.ui.errors import html_error
 from web.ui.forms_render import collect
-from web.ui.referral import referral_page
-from web.ui.referral_flow import FORM, first_incomplete, specs, submitter
+from web.ui.referral_flow import FORM, first_incomplete, referral_page, specs, submitter
 from web.ui.timefmt import long_date
 from web.wiring import get_engine
 

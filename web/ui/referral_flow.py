@@ -1,4 +1,5 @@
-"""The referral pages' shared rules: which questions each page asks, who may submit, page-by-page validation.
+"""The referral pages' shared rules: which questions each page asks, who may submit (the ``referral_page``
+guard every referral page wears), page-by-page validation.
 
 Answers are kept as the posted form (``{name: [values]}``, names as web/ui/forms_render.py nests them:
 ``referrer-name``, ``household-2-date_of_birth-day``), so the whole referral is ``collect``-ed from a
@@ -9,19 +10,25 @@ registry's, the same ones the API returns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
 from engine.access import Actor
+from engine.identity import actor_for
+from engine.models import User
 from forms.spec import FieldSpec
+from web.extensions import db
+from web.extensions import session as db_session
 from web.referral_intake import PUBLIC, may_submit
+from web.ui import referral_drafts as drafts
 from web.ui.errors import html_error
 from web.ui.forms_render import Answers, collect, error_ids, first
-from web.ui.session import current_actor
+from web.ui.session import current_actor, sign_in_url
 from web.wiring import get_engine
 
 FORM = "referral"
@@ -128,3 +135,34 @@ def first_incomplete(messages: Any) -> str:
             if top in names:
                 pages.append((ORDER.index(page), url_for(f"ui.referral_{page}")))
     return min(pages)[1] if pages else url_for("ui.referral_referrer")
+
+
+def referral_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Refuses signed-in people who may not refer; a timed-out session signs in again first."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        if g.get("expired_user_id"):
+            if request.method == "POST":
+                _keep_expired_answers(g.expired_user_id)
+            return redirect(sign_in_url(request.path, timeout="1"))
+        if submitter()[0] is None:
+            return refused()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _keep_expired_answers(user_id: int) -> None:
+    """A timed-out post is not acted on, but its answers join that person's draft (unchecked: the check
+    page validates everything again), so signing in again loses nothing."""
+    user = db.session.get(User, user_id)
+    if user is None or not may_submit(actor_for(db_session(), user)):
+        return
+    answers = drafts.answers(drafts.current(user_id))
+    new = posted([*QUESTIONS, HOUSEHOLD])
+    new.pop(f"{HOUSEHOLD}-count", None)
+    indexes = [int(k.split("-")[1]) for k in new if k.startswith(f"{HOUSEHOLD}-") and k.split("-")[1].isdigit()]
+    before = member_count(answers)
+    count = max([before, *(i + 1 for i in indexes if i <= before and i < MAX_MEMBERS)])
+    drafts.save(user_id, {**answers, **new, f"{HOUSEHOLD}-count": [str(count)]})
