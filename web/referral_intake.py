@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.access import Actor
 from engine.models import InstanceStatus
+from web.errors import StatusError
 from web.extensions import session
 from web.wiring import get_engine
 from workflows.models import Family, IdempotentRequest, Person, Referral
@@ -32,12 +33,8 @@ PROCESS = "family_referral"
 PUBLIC = Actor("(public)", frozenset({"referrer"}))
 
 
-class IntakeError(Exception):
+class IntakeError(StatusError):
     """A refusal with its HTTP status, error code, message and details (field errors for a 422)."""
-
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
 
 
 def may_submit(actor: Actor) -> bool:

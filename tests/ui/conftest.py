@@ -14,7 +14,7 @@ from engine.identity import create_user, ensure_group
 from engine.models import User
 from tests.conftest import BPMN
 from web.extensions import db
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 from web.wiring import get_engine
 
 PASSWORD = "correct horse battery"

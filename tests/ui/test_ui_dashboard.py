@@ -14,8 +14,8 @@ from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the counci
 from tests.ui.conftest import PASSWORD, sign_in
 from tests.workflows.test_dashboard_queries import independent_stages, seed
 from web.extensions import db
-from web.ui.charts import Bar, bar_chart, label_lines
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
+from web.ui.dashboard.charts import Bar, bar_chart, label_lines
 from web.ui.timefmt import london
 from web.wiring import get_engine
 from workflows.models import Claim, ClaimWindow

@@ -12,7 +12,7 @@ from engine.models import User
 from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the council and the lifecycle)
 from tests.ui.conftest import PASSWORD, sign_in
 from web.extensions import db
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 
 EXPECTED = {
     "partner": ["Refer a family"],

@@ -16,11 +16,11 @@ from tests.lifecycle.conftest import Journey, journey  # noqa: F401  (the counci
 from tests.ui.conftest import PASSWORD, csrf, sign_in
 from web import referral_intake
 from web.extensions import db
-from web.ui import referral_drafts as drafts
+from web.ui.auth.passwords import set_password
 from web.ui.forms_render import collect
 from web.ui.models import ReferralDraft
-from web.ui.passwords import set_password
-from web.ui.referral_flow import specs
+from web.ui.referral.flow import specs
+from web.ui.referral.questions import drafts
 from workflows.models import Family, IdempotentRequest, Person, Referral
 
 REFERRER = {"referrer-name": "Pat Jones", "referrer-organisation": "Meadow Primary School",

@@ -1,6 +1,6 @@
 """Claim windows (pool, sample, batch) and a claim's payment or invalidation (TF team).
 
-The checks and the invalidation itself are shared with the TF team's pages (web/ui/tf_pages.py), so a
+The checks and the invalidation itself are shared with the TF team's pages (web/ui/tf/views.py), so a
 claim is withdrawn the same way, by the same people, whichever door the request came through.
 """
 

@@ -17,10 +17,10 @@ from engine.identity import create_user, ensure_group, ensure_team
 from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import ui
+from web.ui.admin import bp
+from web.ui.auth.passwords import password_problem, set_password
+from web.ui.auth.session import current_actor, signed_in
 from web.ui.models import GroupMapping, LoginState
-from web.ui.passwords import password_problem, set_password
-from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
@@ -41,7 +41,7 @@ def only(*groups: str) -> Callable[[F], F]:
     return decorate
 
 
-@ui.get("/admin/users")
+@bp.get("/admin/users")
 @only(ADMIN)
 def admin_users() -> ResponseReturnValue:
     users = db.session.scalars(select(User).order_by(User.username).limit(LIST_LIMIT)).all()
@@ -77,21 +77,21 @@ def _current_values(user: User) -> dict[str, Any]:
     }
 
 
-@ui.get("/admin/users/new")
+@bp.get("/admin/users/new")
 @only(ADMIN)
 def admin_user_new() -> ResponseReturnValue:
     return _user_form(None, [], {"groups": set(), "teams": set(), "active": True})
 
 
-@ui.get("/admin/users/<int:user_id>")
+@bp.get("/admin/users/<int:user_id>")
 @only(ADMIN)
 def admin_user(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id) or abort(404)
     return _user_form(user, [], _current_values(user))
 
 
-@ui.post("/admin/users/new")
-@ui.post("/admin/users/<int:user_id>")
+@bp.post("/admin/users/new")
+@bp.post("/admin/users/<int:user_id>")
 @only(ADMIN)
 def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
     user = (db.session.get(User, user_id) or abort(404)) if user_id else None
@@ -138,10 +138,10 @@ def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
             state.locked_until, state.failed_count = None, 0
     db.session.commit()
     flash(f"Saved {user.username}")
-    return redirect(url_for("ui.admin_users"))
+    return redirect(url_for("admin.admin_users"))
 
 
-@ui.route("/admin/groups", methods=["GET", "POST"])
+@bp.route("/admin/groups", methods=["GET", "POST"])
 @only(ADMIN)
 def admin_groups() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
@@ -165,7 +165,7 @@ def admin_groups() -> ResponseReturnValue:
                                                               GroupMapping.group_id == group_id))
             db.session.commit()
             flash("Groups saved")
-            return redirect(url_for("ui.admin_groups"))
+            return redirect(url_for("admin.admin_groups"))
     groups = db.session.execute(select(Group, func.count(GroupMember.user_id)).outerjoin(GroupMember)
                                 .group_by(Group.id).order_by(Group.id)).all()
     mappings = db.session.scalars(select(GroupMapping).order_by(GroupMapping.claim_value)).all()
@@ -173,7 +173,7 @@ def admin_groups() -> ResponseReturnValue:
                            errors=errors), 400 if errors else 200
 
 
-@ui.route("/admin/teams", methods=["GET", "POST"])
+@bp.route("/admin/teams", methods=["GET", "POST"])
 @only(ADMIN)
 def admin_teams() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
@@ -186,7 +186,7 @@ def admin_teams() -> ResponseReturnValue:
             ensure_team(db_session(), team_id, name or None)
             db.session.commit()
             flash(f"Saved team {team_id}")
-            return redirect(url_for("ui.admin_teams"))
+            return redirect(url_for("admin.admin_teams"))
     teams = db.session.scalars(select(Team).order_by(Team.name).limit(LIST_LIMIT)).all()
     members: dict[str, list[User]] = {}
     for team_id, user in db.session.execute(select(TeamMember.team_id, User).join(User).where(
@@ -196,7 +196,7 @@ def admin_teams() -> ResponseReturnValue:
                            errors=errors), 400 if errors else 200
 
 
-@ui.get("/admin/definitions")
+@bp.get("/admin/definitions")
 @only(ADMIN, PROCESS_OWNER)
 def admin_definitions() -> ResponseReturnValue:
     rows = db.session.execute(

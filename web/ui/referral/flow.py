@@ -25,10 +25,10 @@ from forms.spec import FieldSpec
 from web.extensions import db
 from web.extensions import session as db_session
 from web.referral_intake import PUBLIC, may_submit
-from web.ui import referral_drafts as drafts
+from web.ui.auth.session import current_actor, sign_in_url
 from web.ui.errors import html_error
 from web.ui.forms_render import Answers, collect, error_ids, first
-from web.ui.session import current_actor, sign_in_url
+from web.ui.referral import drafts
 from web.wiring import get_engine
 
 FORM = "referral"
@@ -68,8 +68,8 @@ def returning() -> dict[str, Any]:
 
 def next_url(page: str) -> str:
     if returning():
-        return url_for("ui.referral_check")
-    return url_for(f"ui.referral_{ORDER[ORDER.index(page) + 1]}")
+        return url_for("referral.referral_check")
+    return url_for(f"referral.referral_{ORDER[ORDER.index(page) + 1]}")
 
 
 def owns(name: str, prefixes: Sequence[str]) -> bool:
@@ -127,14 +127,14 @@ def first_incomplete(messages: Any) -> str:
         top, _, rest = element.partition("-")
         if top == HOUSEHOLD:
             index = rest.partition("-")[0]
-            url = (url_for("ui.referral_member", index=int(index)) if index.isdigit()
-                   else url_for("ui.referral_household"))
+            url = (url_for("referral.referral_member", index=int(index)) if index.isdigit()
+                   else url_for("referral.referral_household"))
             pages.append((ORDER.index(HOUSEHOLD), url))
             continue
         for page, names in QUESTIONS.items():
             if top in names:
-                pages.append((ORDER.index(page), url_for(f"ui.referral_{page}")))
-    return min(pages)[1] if pages else url_for("ui.referral_referrer")
+                pages.append((ORDER.index(page), url_for(f"referral.referral_{page}")))
+    return min(pages)[1] if pages else url_for("referral.referral_referrer")
 
 
 def referral_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
