@@ -34,8 +34,8 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     init_engine(app)
 
+    from web.access_log import write_access_log
     from web.api import api
-    from web.api.access_log import write_access_log
     from web.api.auth import forget_actor
 
     app.register_blueprint(api)

@@ -13,8 +13,8 @@ from marshmallow import fields, pre_load, validate
 from sqlalchemy import select
 
 from engine.access import Actor
+from web.access_log import logs_access
 from web.api import api, json_body
-from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.api.schemas import StrictSchema

@@ -12,7 +12,7 @@ from flask import Response, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, signed_in

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from engine.access import ADMIN
 from engine.models import AccessLog, User
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.admin.views import only

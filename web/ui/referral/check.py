@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 
 from forms.choices import DISTRICTS, GENDERS, ROLES
 from web import referral_intake as intake
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.ui.errors import html_error
 from web.ui.forms_render import collect
 from web.ui.referral import bp, drafts

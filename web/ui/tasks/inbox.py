@@ -18,7 +18,7 @@ from engine.access import TEAM_MANAGER, Actor, may_do
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
 from engine.models import Group, TeamMember, User
 from forms.choices import DISTRICTS
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, signed_in

@@ -13,7 +13,7 @@ from engine.access import Actor, may_do, may_reassign, may_see
 from engine.errors import Invalid
 from engine.identity import actor_for
 from engine.models import GroupMember, HumanTask, TaskStatus, Team, User
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, sign_in_url, signed_in

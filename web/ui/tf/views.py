@@ -3,7 +3,7 @@ each family is or is not claimable), the claim file, and invalidating a claim wi
 
 Only the TF groups and administrators (DESIGN.md's access matrix: families on the TF register); anyone
 else gets the same 404 as for an unknown window, and every page is access-logged. Reads share the
-engine's indexed inbox queries and the JSON API's code (web/api/claims.py, web/api/claim_file.py).
+engine's indexed inbox queries and the JSON API's code (web/api/claims.py, web/claim_file.py).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 from engine import queries
 from engine.access import ADMIN, may_do
 from engine.models import HumanTask, HumanTaskField, TaskStatus
-from web.api.access_log import logs_access
-from web.api.claim_file import claim_file_response
+from web.access_log import logs_access
 from web.api.claims import INVALIDATABLE, InvalidateSchema, claim_for_tf_team, invalidate_claim
 from web.api.errors import ApiError
+from web.claim_file import claim_file_response
 from web.extensions import session as db_session
 from web.ui.admin.views import only
 from web.ui.auth.session import current_actor, signed_in
