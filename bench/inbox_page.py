@@ -25,7 +25,7 @@ from engine.identity import create_user
 from engine.models import DefinitionVersion
 from web import create_app
 from web.extensions import db, session
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 from web.wiring import get_engine
 
 BPMN = Path(__file__).resolve().parent.parent / "tests" / "engine" / "bpmn"

@@ -39,20 +39,23 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     init_engine(app)
 
+    from web.access_log import write_access_log
     from web.api import api
-    from web.api.access_log import write_access_log
     from web.api.auth import forget_actor
-    from web.api.errors import register_error_handlers
 
     app.register_blueprint(api)
     app.before_request(forget_actor)
     app.after_request(write_access_log)
-    register_error_handlers(app)
 
     import web.ui.models  # noqa: F401  (the pages' tables join the metadata)
     from web.ui import init_ui
 
     init_ui(app)
+    from web.ui import csrf
+    from web.unrouted import register_unrouted_errors
+
+    csrf.exempt(api)  # the API authenticates with bearer tokens, never cookies
+    register_unrouted_errors(app)
 
     from web.health import health
     from web.metrics import init_metrics

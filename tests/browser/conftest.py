@@ -22,7 +22,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from engine.models import User
 from tests.fixtures.pages import PASSWORD
 from web.extensions import db
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

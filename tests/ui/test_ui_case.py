@@ -15,7 +15,7 @@ from tests.fixtures.lifecycle import TEAM, Journey
 from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 from web.ui.timefmt import london
 from web.wiring import get_engine
 from workflows import case_view

@@ -14,8 +14,8 @@ from tests.fixtures.dashboard import independent_stages, seed
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
-from web.ui.charts import Bar, bar_chart, label_lines
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
+from web.ui.dashboard.charts import Bar, bar_chart, label_lines
 from web.ui.timefmt import london
 from web.wiring import get_engine
 from workflows.models import Claim, ClaimWindow

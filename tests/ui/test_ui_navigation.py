@@ -11,7 +11,7 @@ from tests.fixtures.client_request import Page, normalise
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 
 EXPECTED = {
     "partner": ["Refer a family"],

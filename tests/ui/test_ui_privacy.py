@@ -16,7 +16,7 @@ from engine.models import AccessLog, User
 from tests.fixtures.lifecycle import REFERRAL, Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 
 HOUSEHOLD = [*REFERRAL["household"],
              {"given_name": "Morgan", "family_name": "Smith", "date_of_birth": "2015-02-03", "relationship": "Daughter",

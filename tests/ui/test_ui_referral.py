@@ -15,11 +15,11 @@ from engine.models import AccessLog, User
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
-from web.ui import referral_drafts as drafts
+from web.ui.auth.passwords import set_password
 from web.ui.forms_render import collect
 from web.ui.models import ReferralDraft
-from web.ui.passwords import set_password
-from web.ui.referral_flow import specs
+from web.ui.referral.flow import specs
+from web.ui.referral.questions import drafts
 from workflows.models import Family, IdempotentRequest, Person, Referral
 from workflows.services import intake as referral_intake
 

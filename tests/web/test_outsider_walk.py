@@ -29,7 +29,7 @@ from engine.models import HumanTask, HumanTaskField, User
 from tests.fixtures.lifecycle import REFERRAL, TEAM, Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 
 # Names that occur nowhere else on a page, so finding one is finding a leak.
 HOUSEHOLD = [
@@ -48,18 +48,18 @@ CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"
 # no parameter (the rest of the referral form IS walked: its pages hold the walker's own answers only).
 EXEMPT = {
     "static": "Flask's static files",
-    "ui.asset": "GOV.UK Frontend, MOJ Frontend and the app's CSS, JS, fonts and images",
-    "ui.sign_in": "the sign-in page", "ui.sign_in_post": "signing in (would change the walker)",
-    "ui.oidc_start": "the council identity provider's sign-in", "ui.oidc_callback": "its answer",
-    "ui.sign_out": "signing out (would end the walker's session)",
-    "ui.referral_start": "the referral form's public start page",
+    "assets.asset": "GOV.UK Frontend, MOJ Frontend and the app's CSS, JS, fonts and images",
+    "auth.sign_in": "the sign-in page", "auth.sign_in_post": "signing in (would change the walker)",
+    "auth.oidc_start": "the council identity provider's sign-in", "auth.oidc_callback": "its answer",
+    "auth.sign_out": "signing out (would end the walker's session)",
+    "referral.referral_start": "the referral form's public start page",
 }
 FAKE_NUMBER = "987654"
 # The one difference accepted, by design (engine/queries.py ``get_actionable_task``): a member of a
 # task's lane and team who acts on it once it is someone else's hears 409 (or 422 for a malformed body),
 # with no data and nobody named, rather than 404, so losing an inbox race or an allocation is explained.
 # They learn only that a task id they already hold exists. Its answers are still checked for leaks.
-LANE_ACTIONS = {"api.claim_task", "api.unclaim_task", "api.complete_task", "ui.task_post"}
+LANE_ACTIONS = {"api.claim_task", "api.unclaim_task", "api.complete_task", "tasks.task_post"}
 LANE_MEMBERS = {"cm2"}  # a case manager of the family's team: the lane and team of its case managers' tasks
 # Signed in and with API tokens: a case manager of the family's own team who is not allocated to it, a
 # case manager and a team manager of another team, a referrer who did not refer it, a process owner.
@@ -87,7 +87,8 @@ def fillers(scenario: dict[str, Any]) -> dict[str, tuple[tuple[str, ...], str]]:
 
 
 # A parameter whose meaning depends on the route: the referral confirmation and status take a referral's.
-KIND_BY_ENDPOINT = {("api.get_referral", "ref"): "referral_ref", ("ui.referral_confirmation", "ref"): "referral_ref"}
+KIND_BY_ENDPOINT = {("api.get_referral", "ref"): "referral_ref",
+                    ("referral.referral_confirmation", "ref"): "referral_ref"}
 
 
 @pytest.fixture
@@ -218,7 +219,7 @@ def test_no_route_tells_an_outsider_that_a_family_exists(app: Flask, journey: Jo
     table = fillers(scenario)
     secrets = (*scenario["family_refs"], *scenario["referral_refs"], *scenario["people"], *SECRETS)
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in EXEMPT), key=lambda r: r.rule)
-    assert {"ui.case", "api.get_family", "ui.family_access_log", "ui.task"} <= {r.endpoint for r in rules}
+    assert {"case.case", "api.get_family", "privacy.family_access_log", "tasks.task"} <= {r.endpoint for r in rules}
     problems: list[str] = []
     walked = 0
     for outsider in outsiders(app, journey):
@@ -249,7 +250,7 @@ def test_no_route_tells_an_outsider_that_a_family_exists(app: Flask, journey: Jo
 
 
 def test_a_route_with_an_unknown_parameter_fails_the_walk() -> None:
-    rule = Rule("/families/<ref>/letters/<letter_id>", endpoint="ui.letter")
+    rule = Rule("/families/<ref>/letters/<letter_id>", endpoint="case.letter")
     Map([rule])  # binding parses the parameters
     with pytest.raises(pytest.fail.Exception, match=r"no filler for <letter_id>"):
         fill(rule, {"ref": (("F-1",), "F-2")})

@@ -8,9 +8,10 @@ from typing import Any
 from flask import Blueprint, request
 from marshmallow import Schema, ValidationError
 
-from web.api.errors import ApiError
+from web.api.errors import ApiError, register_api_errors
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+register_api_errors(api)
 
 
 def json_object() -> dict[str, Any]:

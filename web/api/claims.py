@@ -12,8 +12,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from engine.access import Actor
+from web.access_log import logs_access
 from web.api import api, json_object
-from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.extensions import db

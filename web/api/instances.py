@@ -6,8 +6,8 @@ from flask.typing import ResponseReturnValue
 
 from engine import queries
 from engine.models import InstanceStatus
+from web.access_log import logs_access
 from web.api import api, json_body
-from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.schemas import HistorySchema, InstanceRefSchema, InstanceSchema, StartInstanceSchema
 from web.extensions import session

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
+from web.access_log import logs_access
 from web.api import api
-from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.extensions import db

@@ -10,8 +10,8 @@ from flask import request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from web.access_log import logs_access
 from web.api import api
-from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.claims import _tf_reader
 from web.api.errors import ApiError

@@ -6,8 +6,8 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from engine import queries
+from web.access_log import logs_access
 from web.api import api, json_body, query_args
-from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.schemas import CompleteTaskSchema, CompletionSchema, TaskDetailSchema, TaskPageSchema, TaskQuerySchema
 from web.extensions import session

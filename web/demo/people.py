@@ -10,7 +10,7 @@ from engine.identity import create_user, issue_token
 from engine.models import User
 from forms.choices import DISTRICTS
 from web.council import team_id
-from web.ui.passwords import set_password
+from web.ui.auth.passwords import set_password
 
 # A demo database only (flask setup on an empty database): never a real council's accounts.
 DEMO_PASSWORD = "demo-family-journeys"

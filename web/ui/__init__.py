@@ -1,6 +1,8 @@
 """The people's web pages: sign-in, the task inbox, task forms and administration (GOV.UK Design System).
 
-The JSON API keeps its bearer tokens; these pages use a signed session cookie and CSRF tokens.
+One package and one Blueprint per area (tasks, referral, case, tf, dashboard, admin, privacy, auth);
+what every area shares stays here. The JSON API keeps its bearer tokens; these pages use a signed
+session cookie and CSRF tokens.
 """
 
 from __future__ import annotations
@@ -8,28 +10,13 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, send_from_directory
-from flask.typing import ResponseReturnValue
+from flask import Flask
 from flask_wtf.csrf import CSRFProtect
-from jinja2 import BaseLoader, ChoiceLoader, PackageLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
-ui = Blueprint("ui", __name__, template_folder="templates")
 csrf = CSRFProtect()
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-# Only these folders of node_modules are served: the built CSS, JS, fonts and images.
-GOVUK = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
-MOJ = ROOT / "node_modules" / "@ministryofjustice" / "frontend" / "moj"
-# The built CSS asks for /assets/fonts/... and /assets/images/...: those are looked up in both packages.
-ASSET_DIRS = {
-    "govuk": [GOVUK],
-    "moj": [MOJ],
-    "app": [Path(__file__).resolve().parent / "static"],
-    "fonts": [GOVUK / "assets" / "fonts"],
-    "images": [GOVUK / "assets" / "images", MOJ / "assets" / "images"],
-    "bpmn": [ROOT / "node_modules" / "bpmn-js" / "dist"],  # the case page's diagram viewer and its CSS
-}
-ASSET_SUFFIXES = {".css", ".js", ".woff", ".woff2", ".svg", ".png", ".ico", ".json", ".map"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
 def _settings(app: Flask) -> None:
@@ -47,10 +34,11 @@ def _settings(app: Flask) -> None:
 
 
 def _jinja(app: Flask) -> None:
-    # The GOV.UK macros import each other as "govuk_frontend_jinja/..."; our templates come from the blueprint.
+    # One loader for every area's templates (web/ui/templates/ui/...); the GOV.UK macros import each
+    # other as "govuk_frontend_jinja/...".
     loaders: list[BaseLoader] = [loader for loader in (app.jinja_loader,) if loader is not None]
     govuk = PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})
-    app.jinja_loader = ChoiceLoader([*loaders, govuk])
+    app.jinja_loader = ChoiceLoader([*loaders, FileSystemLoader(TEMPLATES), govuk])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     from web.ui.timefmt import london, long_date, waiting
@@ -60,45 +48,23 @@ def _jinja(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
 
 
-@ui.get("/assets/<kind>/<path:filename>")
-def asset(kind: str, filename: str) -> ResponseReturnValue:
-    if Path(filename).suffix not in ASSET_SUFFIXES:
-        abort(404)
-    for folder in ASSET_DIRS.get(kind, []):
-        if (folder / filename).is_file():
-            return send_from_directory(folder, filename, max_age=3600)
-    abort(404)
-
-
 def init_ui(app: Flask) -> None:
     _settings(app)
     _jinja(app)
     csrf.init_app(app)
-    from web.api import api
 
-    csrf.exempt(api)  # the API authenticates with bearer tokens, never cookies
-
-    from web.ui import (  # noqa: F401  (registers the routes)
-        admin,
-        auth,
-        case,
-        dashboard,
-        inbox,
-        oidc,
-        privacy,
-        referral,
-        tasks,
-        tf_pages,
-    )
+    from web.ui import admin, assets, auth, case, dashboard, privacy, referral, tasks, tf
+    from web.ui.auth.oidc import init_oidc
+    from web.ui.auth.session import load_signed_in_user, page_context
     from web.ui.headers import csp_nonce, security_headers
     from web.ui.navigation import navigation
-    from web.ui.session import load_signed_in_user, page_context
 
     app.before_request(load_signed_in_user)
     app.context_processor(page_context)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.jinja_env.globals["navigation"] = navigation
     app.after_request(security_headers)
-    oidc.init_oidc(app)
-    app.register_blueprint(ui)
-    from web.ui import cli  # noqa: F401  (adds ``users password`` to the ``users`` group)
+    init_oidc(app)
+    for area in (assets, auth, tasks, referral, case, tf, dashboard, admin, privacy):
+        app.register_blueprint(area.bp)
+    from web.ui.admin import cli  # noqa: F401  (adds ``users password`` to the ``users`` group)

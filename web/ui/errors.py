@@ -1,12 +1,19 @@
-"""Error pages for people. Engine errors on a page become a page, never a JSON body."""
+"""Error pages for people. Engine errors on a page become a page, never a JSON body; which status an
+error means is decided in web/errors.py."""
 
 from __future__ import annotations
 
-from flask import render_template
+import logging
+
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, Forbidden, NotFound
+from web.errors import status_for
 from workflows.errors import DomainError
+
+log = logging.getLogger("web.ui")
 
 TITLES = {
     400: "Sorry, there is a problem with your request",
@@ -38,9 +45,25 @@ def engine_error_page(error: EngineError) -> ResponseReturnValue:
 
 def domain_error_page(error: DomainError) -> ResponseReturnValue:
     """A refusal from a service as a page: a not-found says nothing more; anything else says why."""
-    from web.api.errors import domain_status
-
-    status = domain_status(error)
+    status = status_for(error) or 500
     if status == 404:
         return html_error(404)
     return html_error(status, error.message[:1].upper() + error.message[1:] + ".")
+
+
+def error_page(error: Exception) -> ResponseReturnValue:
+    """The page for any error, with the status web/errors.py gives it."""
+    if isinstance(error, EngineError):
+        return engine_error_page(error)
+    if isinstance(error, DomainError):
+        return domain_error_page(error)
+    status = status_for(error)
+    if status is None:
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return html_error(500)
+    return html_error(status)
+
+
+def register_page_errors(blueprint: Blueprint) -> None:
+    blueprint.register_error_handler(HTTPException, error_page)
+    blueprint.register_error_handler(Exception, error_page)

@@ -26,20 +26,21 @@ class Section:
 
 
 SECTIONS = (
-    Section("Tasks", "ui.inbox", STAFF, ("ui.inbox", "ui.task")),
-    Section("Refer a family", "ui.referral_start", frozenset({"referrer", "early_help_unit"}), ("ui.referral_",)),
-    Section("Audits", "ui.tf_audits", TF_GROUPS, ("ui.tf_audits",)),
-    Section("Claim windows", "ui.tf_claim_windows", TF_GROUPS | {ADMIN},
-            ("ui.tf_claim_window", "ui.tf_invalidate_claim")),
-    Section("Dashboard", "ui.dashboard",
+    Section("Tasks", "tasks.inbox", STAFF, ("tasks.inbox", "tasks.task")),
+    Section("Refer a family", "referral.referral_start", frozenset({"referrer", "early_help_unit"}),
+            ("referral.referral_",)),
+    Section("Audits", "tf.tf_audits", TF_GROUPS, ("tf.tf_audits",)),
+    Section("Claim windows", "tf.tf_claim_windows", TF_GROUPS | {ADMIN},
+            ("tf.tf_claim_window", "tf.tf_invalidate_claim")),
+    Section("Dashboard", "dashboard.dashboard",
             frozenset({TEAM_MANAGER, "tf_project_manager", "tf_coordinator", PROCESS_OWNER, ADMIN}),
-            ("ui.dashboard",)),
-    Section("Families", "ui.admin_families", frozenset({ADMIN}),
-            ("ui.admin_families", "ui.family_access_log", "ui.subject_access")),
-    Section("Users", "ui.admin_users", frozenset({ADMIN}), ("ui.admin_user",)),
-    Section("Groups", "ui.admin_groups", frozenset({ADMIN}), ("ui.admin_groups",)),
-    Section("Teams", "ui.admin_teams", frozenset({ADMIN}), ("ui.admin_teams",)),
-    Section("Definitions", "ui.admin_definitions", frozenset({ADMIN, PROCESS_OWNER}), ("ui.admin_definitions",)),
+            ("dashboard.dashboard",)),
+    Section("Families", "privacy.admin_families", frozenset({ADMIN}),
+            ("privacy.admin_families", "privacy.family_access_log", "privacy.subject_access")),
+    Section("Users", "admin.admin_users", frozenset({ADMIN}), ("admin.admin_user",)),
+    Section("Groups", "admin.admin_groups", frozenset({ADMIN}), ("admin.admin_groups",)),
+    Section("Teams", "admin.admin_teams", frozenset({ADMIN}), ("admin.admin_teams",)),
+    Section("Definitions", "admin.admin_definitions", frozenset({ADMIN, PROCESS_OWNER}), ("admin.admin_definitions",)),
 )
 
 

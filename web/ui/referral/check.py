@@ -18,14 +18,12 @@ from markupsafe import escape
 from marshmallow import ValidationError
 
 from forms.choices import DISTRICTS, GENDERS, ROLES
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
-from web.ui import referral_drafts as drafts
-from web.ui import ui
 from web.ui.errors import domain_error_page, html_error
 from web.ui.forms_render import collect
-from web.ui.referral import referral_page
-from web.ui.referral_flow import FORM, first_incomplete, specs, submitter
+from web.ui.referral import bp, drafts
+from web.ui.referral.flow import FORM, first_incomplete, referral_page, specs, submitter
 from web.ui.timefmt import long_date
 from web.wiring import get_engine
 from workflows.errors import DomainError
@@ -47,13 +45,13 @@ def _sections(data: dict[str, Any]) -> dict[str, Any]:
         return url_for(endpoint, **query)
 
     referrer = data["referrer"]
-    about = [_row(label, referrer.get(name), back("ui.referral_referrer"), label) for name, label in (
+    about = [_row(label, referrer.get(name), back("referral.referral_referrer"), label) for name, label in (
         ("name", "Full name"), ("organisation", "Organisation"), ("role", "Role"), ("email", "Email address"),
         ("phone", "Telephone number"))]
     people = []
     for index, person in enumerate(data["household"]):
         name = f"{person['given_name']} {person['family_name']}"
-        href = back("ui.referral_member", index=index)
+        href = back("referral.referral_member", index=index)
         people.append({"name": name, "href": href, "rows": [
             {"key": {"text": "Date of birth"}, "value": {"text": long_date(person["date_of_birth"])}},
             {"key": {"text": "Relationship"}, "value": {"text": person["relationship"]}},
@@ -63,21 +61,22 @@ def _sections(data: dict[str, Any]) -> dict[str, Any]:
     address = data["address"]
     lines = [address.get(part) for part in ("line_1", "line_2", "town", "postcode") if address.get(part)]
     place = [
-        _row("Address", None, back("ui.referral_address"), "Address",
+        _row("Address", None, back("referral.referral_address"), "Address",
              html="<br>".join(str(escape(line)) for line in lines)),
-        _row("District", LABELS["district"][data["district"]], back("ui.referral_address"), "District"),
+        _row("District", LABELS["district"][data["district"]], back("referral.referral_address"), "District"),
     ]
-    reasons = [_row("Reasons for the referral", data["reasons"], back("ui.referral_reasons"), "Reasons")]
-    consent = [_row("Consent", "The family has consented to this referral", back("ui.referral_consent"), "Consent")]
+    reasons = [_row("Reasons for the referral", data["reasons"], back("referral.referral_reasons"), "Reasons")]
+    consent = [_row("Consent", "The family has consented to this referral", back("referral.referral_consent"),
+                    "Consent")]
     return {"about": about, "people": people, "place": place, "reasons": reasons, "consent": consent}
 
 
-@ui.get("/refer/check")
+@bp.get("/refer/check")
 @referral_page
 def referral_check() -> ResponseReturnValue:
     draft = drafts.current(submitter()[1])
     if draft is None:
-        return redirect(url_for("ui.referral_start"))
+        return redirect(url_for("referral.referral_start"))
     payload = collect(list(specs().values()), drafts.answers(draft))
     try:
         data = get_engine().forms.validate(FORM, payload, {})
@@ -90,10 +89,10 @@ def referral_check() -> ResponseReturnValue:
 
 def _confirmation(referral_ref: str) -> ResponseReturnValue:
     drafts.remember(referral_ref)
-    return redirect(url_for("ui.referral_confirmation", ref=referral_ref))
+    return redirect(url_for("referral.referral_confirmation", ref=referral_ref))
 
 
-@ui.post("/refer/check")
+@bp.post("/refer/check")
 @referral_page
 def referral_send() -> ResponseReturnValue:
     actor, owner = submitter()
@@ -104,9 +103,9 @@ def referral_send() -> ResponseReturnValue:
         return _confirmation(str(earlier["referral_ref"]))
     draft = drafts.current(owner)
     if draft is None:
-        return redirect(url_for("ui.referral_start"))
+        return redirect(url_for("referral.referral_start"))
     if not key or key != draft.submit_key:  # an old page: show the answers that would be sent
-        return redirect(url_for("ui.referral_check"))
+        return redirect(url_for("referral.referral_check"))
     try:
         body = intake.submit(db.session(), get_engine(), actor, collect(list(specs().values()), drafts.answers(draft)),
                              key)
@@ -115,7 +114,7 @@ def referral_send() -> ResponseReturnValue:
             return redirect(first_incomplete(error.details))
         if error.code == "idempotency_key_reused":  # the answers changed under this key: check them again
             drafts.withdraw_key(draft)
-            return redirect(url_for("ui.referral_check"))
+            return redirect(url_for("referral.referral_check"))
         if error.code == "request_in_progress":  # the first click is still being handled
             return render_template("ui/referral/sending.html", title="Your referral is being sent",
                                    submit_key=key), 409
@@ -124,7 +123,7 @@ def referral_send() -> ResponseReturnValue:
     return _confirmation(str(body["referral_ref"]))
 
 
-@ui.get("/refer/confirmation/<ref>")
+@bp.get("/refer/confirmation/<ref>")
 @logs_access("referral", "ref")
 def referral_confirmation(ref: str) -> ResponseReturnValue:
     """Only what ``GET /api/v1/referrals/{ref}`` tells the submitter: the reference, when, and whether triaged."""

@@ -7,18 +7,18 @@ from flask.typing import ResponseReturnValue
 
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import ui
-from web.ui.oidc import oidc_enabled
-from web.ui.passwords import check_sign_in, login_state
-from web.ui.session import current_actor, expires_at, landing_url, safe_next, signed_in, start_session
+from web.ui.auth import bp
+from web.ui.auth.oidc import oidc_enabled
+from web.ui.auth.passwords import check_sign_in, login_state
+from web.ui.auth.session import current_actor, expires_at, landing_url, safe_next, signed_in, start_session
 from web.ui.timefmt import london
 from web.wiring import get_engine
 
 
-@ui.get("/")
+@bp.get("/")
 def home() -> ResponseReturnValue:
     if g.get("user") is None:
-        return redirect(url_for("ui.sign_in"))
+        return redirect(url_for("auth.sign_in"))
     return redirect(landing_url(current_actor()))
 
 
@@ -29,14 +29,14 @@ def _sign_in_page(errors: list[dict[str, str]], username: str = "", status: int 
     ), status
 
 
-@ui.get("/sign-in")
+@bp.get("/sign-in")
 def sign_in() -> ResponseReturnValue:
     if g.get("user") is not None:
         return redirect(safe_next(request.args.get("next")) or landing_url(current_actor()))
     return _sign_in_page([])
 
 
-@ui.post("/sign-in")
+@bp.post("/sign-in")
 def sign_in_post() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
@@ -59,10 +59,10 @@ def sign_in_post() -> ResponseReturnValue:
             message = "Enter a correct username and password"
         return _sign_in_page([{"text": message, "href": "#username"}], username, 401)
     start_session(result.user)
-    return redirect(safe_next(request.args.get("next")) or url_for("ui.home"))
+    return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
 
 
-@ui.post("/sign-out")
+@bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
     from flask import session
 
@@ -72,10 +72,10 @@ def sign_out() -> ResponseReturnValue:
         db.session.commit()
     session.clear()
     flash("You have signed out")
-    return redirect(url_for("ui.sign_in"))
+    return redirect(url_for("auth.sign_in"))
 
 
-@ui.get("/session")
+@bp.get("/session")
 @signed_in
 def session_status() -> ResponseReturnValue:
     """When this session ends (the time-out warning reads it; it does not count as activity)."""
@@ -83,8 +83,8 @@ def session_status() -> ResponseReturnValue:
     return {"expires_at": ends.isoformat() if ends else None}
 
 
-@ui.post("/session/keep-alive")
+@bp.post("/session/keep-alive")
 @signed_in
 def keep_alive() -> ResponseReturnValue:
     """The warning's "stay signed in" button: any signed-in request renews the session."""
-    return redirect(safe_next(request.form.get("next")) or url_for("ui.home"))
+    return redirect(safe_next(request.form.get("next")) or url_for("auth.home"))

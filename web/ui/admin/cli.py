@@ -9,7 +9,7 @@ from engine.models import User
 from web.cli import users
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui.passwords import password_problem, set_password
+from web.ui.auth.passwords import password_problem, set_password
 from web.wiring import get_engine
 
 

@@ -13,14 +13,14 @@ from engine.access import Actor, may_do, may_reassign, may_see
 from engine.errors import Invalid
 from engine.identity import actor_for
 from engine.models import GroupMember, HumanTask, TaskStatus, Team, User
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import drafts, ui
-from web.ui.case_context import build, household_choices
+from web.ui.auth.session import current_actor, sign_in_url, signed_in
+from web.ui.case.context import build, household_choices
 from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
-from web.ui.session import current_actor, sign_in_url, signed_in
+from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
 from workflows.family_view import may_read
 from workflows.models import Family
@@ -58,7 +58,7 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
     ), status
 
 
-@ui.get("/tasks/<task_id>")
+@bp.get("/tasks/<task_id>")
 @signed_in
 @logs_access("task", "task_id")
 def task(task_id: str) -> ResponseReturnValue:
@@ -74,16 +74,16 @@ def _keep_expired_answers(task_id: str) -> ResponseReturnValue:
     if user is not None and row is not None and may_see(actor_for(db_session(), user), row):
         answers = drafts.posted_answers(request.form.to_dict(flat=False))
         drafts.save(db_session(), user.id, task_id, answers, get_engine().clock.now())
-    return redirect(sign_in_url(url_for("ui.task", task_id=task_id), timeout="1"))
+    return redirect(sign_in_url(url_for("tasks.task", task_id=task_id), timeout="1"))
 
 
-@ui.post("/tasks/<task_id>")
+@bp.post("/tasks/<task_id>")
 @logs_access("task", "task_id")
 def task_post(task_id: str) -> ResponseReturnValue:
     if g.get("user") is None:
         if g.get("expired_user_id"):
             return _keep_expired_answers(task_id)
-        return redirect(sign_in_url(url_for("ui.task", task_id=task_id)))
+        return redirect(sign_in_url(url_for("tasks.task", task_id=task_id)))
     actor = current_actor()
     engine = get_engine()
     # One who opened it while it was free may have lost it since: their answers are still kept.
@@ -101,10 +101,10 @@ def task_post(task_id: str) -> ResponseReturnValue:
         answers = normalise(specs, answers)
     drafts.save(db_session(), g.user.id, task_id, answers, now)  # before anything else: nothing is lost
     if action.startswith(("add:", "remove:")):
-        return redirect(url_for("ui.task", task_id=task_id) + f"#{action.split(':')[1]}")
+        return redirect(url_for("tasks.task", task_id=task_id) + f"#{action.split(':')[1]}")
     if action == "save":
         flash("Your answers have been saved. You can come back to this task from your tasks.")
-        return redirect(url_for("ui.inbox"))
+        return redirect(url_for("tasks.inbox"))
     instance_id = row.instance_id
     try:
         engine.complete(task_id, collect(specs, answers), actor)
@@ -121,7 +121,7 @@ def _case_url(actor: Actor, family_ref: str | None) -> str | None:
     family = db.session.scalar(select(Family).where(Family.ref == family_ref)) if family_ref else None
     if family is None or not may_read(db_session(), actor, family):
         return None
-    return url_for("ui.case", ref=family_ref)
+    return url_for("case.case", ref=family_ref)
 
 
 def _next_task_url(actor: Actor, instance_id: int) -> str:
@@ -132,5 +132,5 @@ def _next_task_url(actor: Actor, instance_id: int) -> str:
                   queries.TaskFilter(assignee=actor.username, oldest_first=True, limit=1)):
         page = queries.list_tasks(db_session(), actor, query, now)
         if page.items:
-            return url_for("ui.task", task_id=page.items[0].id)
-    return url_for("ui.inbox")
+            return url_for("tasks.task", task_id=page.items[0].id)
+    return url_for("tasks.inbox")

@@ -22,9 +22,9 @@ from engine.identity import create_user
 from engine.models import Group, GroupMember, User
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import ui
+from web.ui.auth import bp
+from web.ui.auth.session import safe_next, start_session
 from web.ui.models import GroupMapping, LoginState
-from web.ui.session import safe_next, start_session
 from web.wiring import get_engine
 
 oauth = OAuth()
@@ -53,12 +53,12 @@ def _client() -> Any:
     return oauth.create_client(CLIENT)
 
 
-@ui.get("/sign-in/oidc")
+@bp.get("/sign-in/oidc")
 def oidc_start() -> ResponseReturnValue:
     if not oidc_enabled():
         return render_template("ui/error.html", title="Page not found", status=404), 404
     session["oidc_next"] = safe_next(request.args.get("next"))
-    redirect_uri: str = url_for("ui.oidc_callback", _external=True)
+    redirect_uri: str = url_for("auth.oidc_callback", _external=True)
     response: ResponseReturnValue = _client().authorize_redirect(redirect_uri)
     return response
 
@@ -68,7 +68,7 @@ def _refuse(message: str) -> ResponseReturnValue:
                            status=403), 403
 
 
-@ui.get("/sign-in/oidc/callback")
+@bp.get("/sign-in/oidc/callback")
 def oidc_callback() -> ResponseReturnValue:
     if not oidc_enabled():
         return render_template("ui/error.html", title="Page not found", status=404), 404
@@ -91,7 +91,7 @@ def oidc_callback() -> ResponseReturnValue:
         return _refuse("Your account has been switched off. Ask an administrator.")
     db.session.commit()
     start_session(user)
-    return redirect(safe_next(next_path) or url_for("ui.home"))
+    return redirect(safe_next(next_path) or url_for("auth.home"))
 
 
 def _user_for(session: Session, issuer: str, claims: dict[str, Any]) -> User | None:

@@ -20,13 +20,13 @@ from sqlalchemy import select
 
 from engine.access import ADMIN
 from engine.models import AccessLog, User
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import ui
-from web.ui.admin import only
+from web.ui.admin.views import only
+from web.ui.auth.session import current_actor, signed_in
 from web.ui.errors import html_error
-from web.ui.session import current_actor, signed_in
+from web.ui.privacy import bp
 from web.wiring import get_engine
 from workflows.family_view import may_read
 from workflows.models import Family
@@ -78,7 +78,7 @@ def _export_asked() -> tuple[str, str | None]:
     return "person", asked[0] if asked else None
 
 
-@ui.get("/admin/families")
+@bp.get("/admin/families")
 @only(ADMIN)
 def admin_families() -> ResponseReturnValue:
     """Find a family by reference, on the way to its access log. Not logged itself: it shows nothing
@@ -89,14 +89,14 @@ def admin_families() -> ResponseReturnValue:
     if not ref:
         problem = "Enter a family reference"
     elif REF.match(ref) and db.session.scalar(select(Family.id).where(Family.ref == ref)) is not None:
-        return redirect(url_for("ui.family_access_log", ref=ref))
+        return redirect(url_for("privacy.family_access_log", ref=ref))
     else:
         problem = f"No family found with reference {ref}"
     errors = [{"text": problem, "href": "#ref"}]
     return render_template("ui/privacy/families.html", title="Find a family", errors=errors, ref=ref), 400
 
 
-@ui.get("/admin/families/<ref>/access-log", endpoint="family_access_log")
+@bp.get("/admin/families/<ref>/access-log", endpoint="family_access_log")
 @logs_access("family", "ref")  # reading who read a family is itself a read of that family, logged
 @only(ADMIN)
 def family_access_log_page(ref: str) -> ResponseReturnValue:
@@ -169,14 +169,14 @@ def _subject_access_page(found: list[dict[str, Any]], errors: list[dict[str, str
                            errors=errors, values=values), status
 
 
-@ui.get("/admin/subject-access")
+@bp.get("/admin/subject-access")
 @admins_only(_search_asked)
 def subject_access() -> ResponseReturnValue:
     found, errors, values = _search(request.args)
     return _subject_access_page(found, errors, values, 400 if errors else 200)
 
 
-@ui.post("/admin/subject-access/export")
+@bp.post("/admin/subject-access/export")
 @admins_only(_export_asked)  # a refused or mistaken export is logged too, with its answer (404, 400)
 def subject_access_export_file() -> ResponseReturnValue:
     person_ids = request.form.getlist("person_id")

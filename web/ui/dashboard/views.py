@@ -22,12 +22,12 @@ from sqlalchemy import select
 from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
 from forms.choices import DISTRICTS
 from web.extensions import session as db_session
-from web.ui import ui
-from web.ui.admin import only
-from web.ui.case_context import FOP, district_label
-from web.ui.charts import Bar, bar_chart
-from web.ui.inbox import options
-from web.ui.session import current_actor
+from web.ui.admin.views import only
+from web.ui.auth.session import current_actor
+from web.ui.case.context import FOP, district_label
+from web.ui.dashboard import bp
+from web.ui.dashboard.charts import Bar, bar_chart
+from web.ui.tasks.inbox import options
 from web.wiring import get_engine
 from workflows import dashboard_queries as q
 from workflows.frameworks.loader import load_framework
@@ -154,7 +154,7 @@ def claim_panel(rows: Iterable[q.WindowClaims]) -> Panel:
     return panel
 
 
-@ui.get("/dashboard")
+@bp.get("/dashboard")
 @only(*VIEWERS)
 def dashboard() -> ResponseReturnValue:
     actor = current_actor()

@@ -2,31 +2,24 @@
 
 One thing per page: who is referring, the household (add another: add, list with change and remove,
 continue), the address and district, the reasons, consent; then check your answers and the
-confirmation (web/ui/referral_check.py). Open to the public signed out and to the ``referrer``,
+confirmation (web/ui/referral/check.py). Open to the public signed out and to the ``referrer``,
 ``early_help_unit`` and ``admin`` groups signed in. Answers live in a server-side draft
-(web/ui/referral_drafts.py); a page with errors is shown again with the registry's messages and
+(web/ui/referral/drafts.py); a page with errors is shown again with the registry's messages and
 nothing is stored.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
-from typing import Any
 
-from flask import g, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.identity import actor_for
-from engine.models import User
-from web.extensions import db
-from web.extensions import session as db_session
-from web.ui import referral_drafts as drafts
-from web.ui import ui
 from web.ui.errors import html_error
 from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import Answers, remove_row
-from web.ui.referral_flow import (
+from web.ui.referral import bp, drafts
+from web.ui.referral.flow import (
     HOUSEHOLD,
     MAX_MEMBERS,
     ORDER,
@@ -38,49 +31,16 @@ from web.ui.referral_flow import (
     next_url,
     page_errors,
     posted,
-    refused,
+    referral_page,
     returning,
     specs,
     submitter,
 )
-from web.ui.session import sign_in_url
-from workflows.services.intake import may_submit
 
 ADD_ANOTHER_MESSAGE = "Select yes if you need to add another household member"
 # What the forms registry leaves to the page: consent needs saying what is agreed to.
 PAGE_HINTS = {"consent": "The family must agree to this referral, and to the council sharing what you tell us "
                          "with the services that can help them."}
-
-
-def referral_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
-    """Refuses signed-in people who may not refer; a timed-out session signs in again first."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-        if g.get("expired_user_id"):
-            if request.method == "POST":
-                _keep_expired_answers(g.expired_user_id)
-            return redirect(sign_in_url(request.path, timeout="1"))
-        if submitter()[0] is None:
-            return refused()
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _keep_expired_answers(user_id: int) -> None:
-    """A timed-out post is not acted on, but its answers join that person's draft (unchecked: the check
-    page validates everything again), so signing in again loses nothing."""
-    user = db.session.get(User, user_id)
-    if user is None or not may_submit(actor_for(db_session(), user)):
-        return
-    answers = drafts.answers(drafts.current(user_id))
-    new = posted([*QUESTIONS, HOUSEHOLD])
-    new.pop(f"{HOUSEHOLD}-count", None)
-    indexes = [int(k.split("-")[1]) for k in new if k.startswith(f"{HOUSEHOLD}-") and k.split("-")[1].isdigit()]
-    before = member_count(answers)
-    count = max([before, *(i + 1 for i in indexes if i <= before and i < MAX_MEMBERS)])
-    drafts.save(user_id, {**answers, **new, f"{HOUSEHOLD}-count": [str(count)]})
 
 
 def _answers() -> Answers:
@@ -91,7 +51,7 @@ def _save(answers: Answers) -> None:
     drafts.save(submitter()[1], answers)
 
 
-@ui.get("/refer")
+@bp.get("/refer")
 @referral_page
 def referral_start() -> ResponseReturnValue:
     return render_template("ui/referral/start.html", title="Refer a family to Early Help")
@@ -117,10 +77,10 @@ def _question(page: str) -> ResponseReturnValue:
     if page in PAGE_HINTS and "hint" not in heading.params:
         heading.params["hint"] = {"text": PAGE_HINTS[page]}
     previous = ORDER[ORDER.index(page) - 1] if page != ORDER[0] else None
-    back = (url_for("ui.referral_check") if returning() else
-            url_for(f"ui.referral_{previous}") if previous else url_for("ui.referral_start"))
+    back = (url_for("referral.referral_check") if returning() else
+            url_for(f"referral.referral_{previous}") if previous else url_for("referral.referral_start"))
     return render_template("ui/referral/question.html", title=heading.label, controls=controls, back=back,
-                           action=url_for(f"ui.referral_{page}", **returning()),
+                           action=url_for(f"referral.referral_{page}", **returning()),
                            errors=summary(controls, errors) if errors else []), 400 if errors else 200
 
 
@@ -133,21 +93,21 @@ def _question_view(page: str) -> Callable[[], ResponseReturnValue]:
 
 
 for _page in QUESTIONS:
-    ui.add_url_rule(f"/refer/{_page}", f"referral_{_page}", _question_view(_page), methods=["GET", "POST"])
+    bp.add_url_rule(f"/refer/{_page}", f"referral_{_page}", _question_view(_page), methods=["GET", "POST"])
 
 
-@ui.route("/refer/household", methods=["GET", "POST"])
+@bp.route("/refer/household", methods=["GET", "POST"])
 @referral_page
 def referral_household() -> ResponseReturnValue:
     answers = _answers()
     count = member_count(answers)
     if count == 0:
-        return redirect(url_for("ui.referral_member", index=0, **returning()))
+        return redirect(url_for("referral.referral_member", index=0, **returning()))
     error = None
     if request.method == "POST":
         choice = request.form.get("add_another")
         if count < MAX_MEMBERS and choice == "yes":
-            return redirect(url_for("ui.referral_member", index=count, **returning()))
+            return redirect(url_for("referral.referral_member", index=count, **returning()))
         if count >= MAX_MEMBERS or choice == "no":
             return redirect(next_url("household"))
         error = ADD_ANOTHER_MESSAGE
@@ -155,11 +115,11 @@ def referral_household() -> ResponseReturnValue:
     return render_template(
         "ui/referral/household.html", title="Household members", members=members, may_add=count < MAX_MEMBERS,
         error=error, errors=[{"text": error, "href": "#add_another"}] if error else [], back=url_for(
-            "ui.referral_check") if returning() else url_for("ui.referral_referrer"), returning=returning(),
+            "referral.referral_check") if returning() else url_for("referral.referral_referrer"), returning=returning(),
     ), 400 if error else 200
 
 
-@ui.route("/refer/household/<int:index>", methods=["GET", "POST"])
+@bp.route("/refer/household/<int:index>", methods=["GET", "POST"])
 @referral_page
 def referral_member(index: int) -> ResponseReturnValue:
     answers = _answers()
@@ -175,18 +135,18 @@ def referral_member(index: int) -> ResponseReturnValue:
             answers[f"{HOUSEHOLD}-count"] = [str(max(count, index + 1))]
             _save(answers)
             if returning() and index < count:  # a Change link: straight back to check your answers
-                return redirect(url_for("ui.referral_check"))
-            return redirect(url_for("ui.referral_household", **returning()))
+                return redirect(url_for("referral.referral_check"))
+            return redirect(url_for("referral.referral_household", **returning()))
     controls = build_controls(specs()[HOUSEHOLD].children, answers, errors, {}, f"{prefix}-")
-    back = url_for("ui.referral_check") if returning() and index < count else (
-        url_for("ui.referral_household", **returning()) if count else url_for("ui.referral_referrer"))
+    back = url_for("referral.referral_check") if returning() and index < count else (
+        url_for("referral.referral_household", **returning()) if count else url_for("referral.referral_referrer"))
     title = "Add a household member" if index >= count else "Change a household member's details"
     return render_template("ui/referral/member.html", title=title, controls=controls, back=back, number=index + 1,
-                           action=url_for("ui.referral_member", index=index, **returning()),
+                           action=url_for("referral.referral_member", index=index, **returning()),
                            errors=summary(controls, errors) if errors else []), 400 if errors else 200
 
 
-@ui.route("/refer/household/<int:index>/remove", methods=["GET", "POST"])
+@bp.route("/refer/household/<int:index>/remove", methods=["GET", "POST"])
 @referral_page
 def referral_remove(index: int) -> ResponseReturnValue:
     answers = _answers()
@@ -197,12 +157,10 @@ def referral_remove(index: int) -> ResponseReturnValue:
         answers = remove_row(answers, HOUSEHOLD, index)
         answers[f"{HOUSEHOLD}-count"] = [str(count - 1)]
         _save(answers)
-        return redirect(url_for("ui.referral_household", **returning()))
+        return redirect(url_for("referral.referral_household", **returning()))
     person = member(answers, index)
     name = f"{person.get('given_name', '')} {person.get('family_name', '')}".strip() or f"person {index + 1}"
     return render_template("ui/referral/remove.html", title=f"Are you sure you want to remove {name}?", name=name,
-                           action=url_for("ui.referral_remove", index=index, **returning()),
-                           back=url_for("ui.referral_household", **returning()))
+                           action=url_for("referral.referral_remove", index=index, **returning()),
+                           back=url_for("referral.referral_household", **returning()))
 
-
-import web.ui.referral_check  # noqa: E402,F401  (check your answers and the confirmation)

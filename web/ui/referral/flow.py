@@ -1,4 +1,5 @@
-"""The referral pages' shared rules: which questions each page asks, who may submit, page-by-page validation.
+"""The referral pages' shared rules: which questions each page asks, who may submit (the ``referral_page``
+guard every referral page wears), page-by-page validation.
 
 Answers are kept as the posted form (``{name: [values]}``, names as web/ui/forms_render.py nests them:
 ``referrer-name``, ``household-2-date_of_birth-day``), so the whole referral is ``collect``-ed from a
@@ -9,18 +10,24 @@ registry's, the same ones the API returns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from flask import g, request, url_for
+from flask import g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError
 
 from engine.access import Actor
+from engine.identity import actor_for
+from engine.models import User
 from forms.spec import FieldSpec
+from web.extensions import db
+from web.extensions import session as db_session
+from web.ui.auth.session import current_actor, sign_in_url
 from web.ui.errors import html_error
 from web.ui.forms_render import Answers, collect, error_ids, first
-from web.ui.session import current_actor
+from web.ui.referral import drafts
 from web.wiring import get_engine
 from workflows.services.intake import PUBLIC, may_submit
 
@@ -61,8 +68,8 @@ def returning() -> dict[str, Any]:
 
 def next_url(page: str) -> str:
     if returning():
-        return url_for("ui.referral_check")
-    return url_for(f"ui.referral_{ORDER[ORDER.index(page) + 1]}")
+        return url_for("referral.referral_check")
+    return url_for(f"referral.referral_{ORDER[ORDER.index(page) + 1]}")
 
 
 def owns(name: str, prefixes: Sequence[str]) -> bool:
@@ -120,11 +127,42 @@ def first_incomplete(messages: Any) -> str:
         top, _, rest = element.partition("-")
         if top == HOUSEHOLD:
             index = rest.partition("-")[0]
-            url = (url_for("ui.referral_member", index=int(index)) if index.isdigit()
-                   else url_for("ui.referral_household"))
+            url = (url_for("referral.referral_member", index=int(index)) if index.isdigit()
+                   else url_for("referral.referral_household"))
             pages.append((ORDER.index(HOUSEHOLD), url))
             continue
         for page, names in QUESTIONS.items():
             if top in names:
-                pages.append((ORDER.index(page), url_for(f"ui.referral_{page}")))
-    return min(pages)[1] if pages else url_for("ui.referral_referrer")
+                pages.append((ORDER.index(page), url_for(f"referral.referral_{page}")))
+    return min(pages)[1] if pages else url_for("referral.referral_referrer")
+
+
+def referral_page(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """Refuses signed-in people who may not refer; a timed-out session signs in again first."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        if g.get("expired_user_id"):
+            if request.method == "POST":
+                _keep_expired_answers(g.expired_user_id)
+            return redirect(sign_in_url(request.path, timeout="1"))
+        if submitter()[0] is None:
+            return refused()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _keep_expired_answers(user_id: int) -> None:
+    """A timed-out post is not acted on, but its answers join that person's draft (unchecked: the check
+    page validates everything again), so signing in again loses nothing."""
+    user = db.session.get(User, user_id)
+    if user is None or not may_submit(actor_for(db_session(), user)):
+        return
+    answers = drafts.answers(drafts.current(user_id))
+    new = posted([*QUESTIONS, HOUSEHOLD])
+    new.pop(f"{HOUSEHOLD}-count", None)
+    indexes = [int(k.split("-")[1]) for k in new if k.startswith(f"{HOUSEHOLD}-") and k.split("-")[1].isdigit()]
+    before = member_count(answers)
+    count = max([before, *(i + 1 for i in indexes if i <= before and i < MAX_MEMBERS)])
+    drafts.save(user_id, {**answers, **new, f"{HOUSEHOLD}-count": [str(count)]})

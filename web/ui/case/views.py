@@ -12,13 +12,13 @@ from flask import Response, render_template, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import ui
-from web.ui.case_context import district_label
+from web.ui.auth.session import current_actor, signed_in
+from web.ui.case import bp
+from web.ui.case.context import district_label
 from web.ui.errors import html_error
-from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
 from workflows.case_journey import diagrams_of, version_files
 from workflows.case_view import CaseView, build_case, family_instances
@@ -37,12 +37,12 @@ def _diagrams_json(view: CaseView) -> dict[str, Any]:
     """What the diagram script needs: each diagram's URL and its current and completed element ids."""
     ref = view.family.ref
     return {"selected": next((n for n, d in enumerate(view.diagrams) if d is view.selected), 0),
-            "diagrams": [{"url": url_for("ui.case_diagram", ref=ref, instance_id=d.instance_id,
+            "diagrams": [{"url": url_for("case.case_diagram", ref=ref, instance_id=d.instance_id,
                                          process_id=d.process_id),
                           "title": d.title, "current": d.current, "completed": d.completed} for d in view.diagrams]}
 
 
-@ui.get("/families/<ref>")
+@bp.get("/families/<ref>")
 @logs_access("family", "ref")
 @signed_in
 def case(ref: str) -> ResponseReturnValue:
@@ -55,7 +55,7 @@ def case(ref: str) -> ResponseReturnValue:
     return page, 200, {"Cache-Control": "no-store"}  # case data never sits in a shared cache
 
 
-@ui.get("/families/<ref>/diagram/<int:instance_id>/<process_id>.bpmn")
+@bp.get("/families/<ref>/diagram/<int:instance_id>/<process_id>.bpmn")
 @logs_access("family", "ref")
 @signed_in
 def case_diagram(ref: str, instance_id: int, process_id: str) -> ResponseReturnValue:

@@ -3,8 +3,8 @@ each family is or is not claimable), the claim file, and invalidating a claim wi
 
 Only the TF groups and administrators (DESIGN.md's access matrix: families on the TF register); anyone
 else gets the same 404 as for an unknown window, and every page is access-logged. Reads share the
-engine's indexed inbox queries and the JSON API's code (web/api/claim_file.py); a claim's invalidation is
-workflows/services/claims.py, as for the API.
+engine's indexed inbox queries and the claim file's code (web/claim_file.py, shared with the API); a
+claim's invalidation is workflows/services/claims.py, as for the API.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from sqlalchemy import func, select
 from engine import queries
 from engine.access import ADMIN, may_do
 from engine.models import HumanTask, HumanTaskField, TaskStatus
-from web.api.access_log import logs_access
-from web.api.claim_file import claim_file_response
+from web.access_log import logs_access
+from web.claim_file import claim_file_response
 from web.extensions import session as db_session
-from web.ui import ui
-from web.ui.admin import only
-from web.ui.case_context import district_label
+from web.ui.admin.views import only
+from web.ui.auth.session import current_actor, signed_in
+from web.ui.case.context import district_label
 from web.ui.errors import domain_error_page
-from web.ui.inbox import act_on_task
-from web.ui.session import current_actor, signed_in
+from web.ui.tasks.inbox import act_on_task
+from web.ui.tf import bp
 from web.wiring import get_engine
 from workflows.claimability import Facts, Verdict, assess
 from workflows.errors import Conflict, DomainError, Invalid
@@ -50,7 +50,7 @@ tf_readers = only(ADMIN, *TF_GROUPS)
 
 
 def case_url(ref: str | None) -> str | None:
-    return url_for("ui.case", ref=ref) if ref else None
+    return url_for("case.case", ref=ref) if ref else None
 
 
 # -- the audit queue ---------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def _stage(value: str | None) -> int:
     return int(value) if value in ("1", "2", "3") else 1
 
 
-@ui.get("/tf/audits")
+@bp.get("/tf/audits")
 @signed_in
 @logs_access("task_list")
 @tf_readers
@@ -79,12 +79,12 @@ def tf_audits() -> ResponseReturnValue:
         "ui/tf/audits.html", title=f"Audit queue: {STAGES[stage]}", stage=stage, stages=STAGES, counts=counts,
         cap=COUNT_CAP, page=page, now=now, actor=actor, districts=districts, district_label=district_label,
         may_claim=lambda t: t.assignee is None and may_do(actor, t),
-        next_url=url_for("ui.tf_audits", stage=stage, cursor=page.next) if page.next else None,
-        first_url=url_for("ui.tf_audits", stage=stage) if query.cursor else None, case_url=case_url,
+        next_url=url_for("tf.tf_audits", stage=stage, cursor=page.next) if page.next else None,
+        first_url=url_for("tf.tf_audits", stage=stage) if query.cursor else None, case_url=case_url,
     )
 
 
-@ui.post("/tf/audits")
+@bp.post("/tf/audits")
 @signed_in
 @logs_access("task_list")
 @tf_readers
@@ -93,7 +93,7 @@ def tf_audits_post() -> ResponseReturnValue:
     verb, _, task_id = request.form.get("action", "").partition(":")
     if verb in ("claim", "unclaim") and act_on_task("Could not update the task", verb, task_id, current_actor()):
         flash("Task claimed: it is now in your tasks" if verb == "claim" else "Task released")
-    return redirect(url_for("ui.tf_audits", stage=_stage(request.form.get("stage"))))
+    return redirect(url_for("tf.tf_audits", stage=_stage(request.form.get("stage"))))
 
 
 # -- claim windows -----------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def _counts(column: Any, *where: Any) -> dict[int, int]:
     return {int(key): int(count) for key, count in rows}
 
 
-@ui.get("/tf/claim-windows")
+@bp.get("/tf/claim-windows")
 @signed_in
 @logs_access("claim_window_list")
 @tf_readers
@@ -193,7 +193,7 @@ def _batch_summary(window: ClaimWindow) -> str:
     return f"{sum(states.values())} ({detail})" if states else "None yet"
 
 
-@ui.get("/tf/claim-windows/<int:window_id>")
+@bp.get("/tf/claim-windows/<int:window_id>")
 @signed_in
 @logs_access("claim_window", "window_id")
 @tf_readers
@@ -213,11 +213,11 @@ def tf_claim_window(window_id: int) -> ResponseReturnValue:
         pages=pages, page_size=POOL_PAGE, sample=_sample(window), batch=batch, limit=LIST_LIMIT,
         batch_summary=_batch_summary(window),
         may_invalidate=actor.is_admin or "tf_team" in actor.groups, invalidatable=INVALIDATABLE,
-        case_url=case_url, page_url=lambda n: url_for("ui.tf_claim_window", window_id=window.id, page=n),
+        case_url=case_url, page_url=lambda n: url_for("tf.tf_claim_window", window_id=window.id, page=n),
     )
 
 
-@ui.get("/tf/claim-windows/<int:window_id>/claim-file.<extension>")
+@bp.get("/tf/claim-windows/<int:window_id>/claim-file.<extension>")
 @signed_in
 @logs_access("claim_file", "window_id")
 @tf_readers
@@ -244,7 +244,7 @@ def _claim_page(claim_id: int, errors: list[dict[str, str]], reason: str, status
                            case_url=case_url), status
 
 
-@ui.get("/tf/claims/<int:claim_id>/invalidate")
+@bp.get("/tf/claims/<int:claim_id>/invalidate")
 @signed_in
 @logs_access("claim", "claim_id")
 @tf_readers
@@ -252,7 +252,7 @@ def tf_invalidate_claim(claim_id: int) -> ResponseReturnValue:
     return _claim_page(claim_id, [], "")
 
 
-@ui.post("/tf/claims/<int:claim_id>/invalidate")
+@bp.post("/tf/claims/<int:claim_id>/invalidate")
 @signed_in
 @logs_access("claim", "claim_id")
 @tf_readers
@@ -276,4 +276,4 @@ def tf_invalidate_claim_post(claim_id: int) -> ResponseReturnValue:
         return domain_error_page(error)
     ref = db_session().scalar(select(Family.ref).where(Family.id == claim.family_id))
     flash(f"Claim for {ref} invalidated")
-    return redirect(url_for("ui.tf_claim_window", window_id=claim.window_id) + "#batch")
+    return redirect(url_for("tf.tf_claim_window", window_id=claim.window_id) + "#batch")

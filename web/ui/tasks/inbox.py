@@ -18,13 +18,13 @@ from engine.access import TEAM_MANAGER, Actor, may_do
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
 from engine.models import Group, TeamMember, User
 from forms.choices import DISTRICTS
-from web.api.access_log import logs_access
+from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
-from web.ui import ui
-from web.ui.case_context import district_label
-from web.ui.session import current_actor, signed_in
-from web.ui.task_types import task_types
+from web.ui.auth.session import current_actor, signed_in
+from web.ui.case.context import district_label
+from web.ui.tasks import bp
+from web.ui.tasks.task_types import task_types
 from web.wiring import get_engine
 
 PAGE_SIZE = 25
@@ -73,7 +73,7 @@ def _first_with_work(tabs: list[str], counts: dict[str, int]) -> str:
     return next((t for t in ("mine", "available", "team") if t in tabs and counts[t]), "mine")
 
 
-@ui.get("/inbox")
+@bp.get("/inbox")
 @signed_in
 @logs_access("task_list")
 def inbox() -> ResponseReturnValue:
@@ -95,9 +95,9 @@ def inbox() -> ResponseReturnValue:
     return render_template(
         "ui/inbox.html", title=TABS[tab], tab=tab, tabs=[(t, TABS[t], counts[t]) for t in tabs],
         cap=COUNT_CAP, page=page, now=now, actor=actor, filters=filters,
-        tab_url=lambda t: url_for("ui.inbox", tab=t, **filters),
-        next_url=url_for("ui.inbox", tab=tab, cursor=page.next, **filters) if page.next else None,
-        first_url=url_for("ui.inbox", tab=tab, **filters) if cursor else None,
+        tab_url=lambda t: url_for("tasks.inbox", tab=t, **filters),
+        next_url=url_for("tasks.inbox", tab=tab, cursor=page.next, **filters) if page.next else None,
+        first_url=url_for("tasks.inbox", tab=tab, **filters) if cursor else None,
         groups=groups, districts=DISTRICTS, types=task_types(db_session()), district_label=district_label,
         manager=_is_manager(actor), members=_team_members(actor) if _is_manager(actor) else [],
         may_do=lambda task: may_do(actor, task), teams=sorted(actor.teams), options=options,
@@ -123,7 +123,7 @@ def act_on_task(label: str, action: str, task_id: str, actor: Actor, to: str | N
         raise
 
 
-@ui.post("/inbox")
+@bp.post("/inbox")
 @signed_in
 @logs_access("task_list")
 def inbox_post() -> ResponseReturnValue:
@@ -131,7 +131,7 @@ def inbox_post() -> ResponseReturnValue:
     action = request.form.get("action", "")
     selected = request.form.getlist("task")
     back = request.form.get("return_to", "")
-    back_url = url_for("ui.inbox") + ("?" + urlencode(_safe_query(back)) if back else "")
+    back_url = url_for("tasks.inbox") + ("?" + urlencode(_safe_query(back)) if back else "")
     if action.startswith(("claim:", "unclaim:")):
         verb, _, task_id = action.partition(":")
         if act_on_task("Could not update the task", verb, task_id, actor):

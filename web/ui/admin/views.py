@@ -17,11 +17,11 @@ from sqlalchemy import func, select
 from engine.access import ADMIN, PROCESS_OWNER
 from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
 from web.extensions import db
-from web.ui import ui
+from web.ui.admin import bp
+from web.ui.auth.oidc import mapping_changes
+from web.ui.auth.passwords import credential_changes, password_problem
+from web.ui.auth.session import current_actor, signed_in
 from web.ui.models import GroupMapping, LoginState
-from web.ui.oidc import mapping_changes
-from web.ui.passwords import credential_changes, password_problem
-from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
 from workflows.services import users
 from workflows.services.teams import save_team, team_problems
@@ -43,7 +43,7 @@ def only(*groups: str) -> Callable[[F], F]:
     return decorate
 
 
-@ui.get("/admin/users")
+@bp.get("/admin/users")
 @only(ADMIN)
 def admin_users() -> ResponseReturnValue:
     users = db.session.scalars(select(User).order_by(User.username).limit(LIST_LIMIT)).all()
@@ -79,21 +79,21 @@ def _current_values(user: User) -> dict[str, Any]:
     }
 
 
-@ui.get("/admin/users/new")
+@bp.get("/admin/users/new")
 @only(ADMIN)
 def admin_user_new() -> ResponseReturnValue:
     return _user_form(None, [], {"groups": set(), "teams": set(), "active": True})
 
 
-@ui.get("/admin/users/<int:user_id>")
+@bp.get("/admin/users/<int:user_id>")
 @only(ADMIN)
 def admin_user(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id) or abort(404)
     return _user_form(user, [], _current_values(user))
 
 
-@ui.post("/admin/users/new")
-@ui.post("/admin/users/<int:user_id>")
+@bp.post("/admin/users/new")
+@bp.post("/admin/users/<int:user_id>")
 @only(ADMIN)
 def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
     user = (db.session.get(User, user_id) or abort(404)) if user_id else None
@@ -118,10 +118,10 @@ def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
     user = users.save_user(db.session(), current_actor(), user.id if user else None, values["username"], details,
                            now=now, also=credential_changes(password, unlock=form.get("unlock") == "true", now=now))
     flash(f"Saved {user.username}")
-    return redirect(url_for("ui.admin_users"))
+    return redirect(url_for("admin.admin_users"))
 
 
-@ui.route("/admin/groups", methods=["GET", "POST"])
+@bp.route("/admin/groups", methods=["GET", "POST"])
 @only(ADMIN)
 def admin_groups() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
@@ -137,7 +137,7 @@ def admin_groups() -> ResponseReturnValue:
             users.save_groups(db.session(), current_actor(), labels, new_id, new_label,
                               also=mapping_changes((claim, mapped) if claim and mapped else None, unmap))
             flash("Groups saved")
-            return redirect(url_for("ui.admin_groups"))
+            return redirect(url_for("admin.admin_groups"))
     groups = db.session.execute(select(Group, func.count(GroupMember.user_id)).outerjoin(GroupMember)
                                 .group_by(Group.id).order_by(Group.id)).all()
     mappings = db.session.scalars(select(GroupMapping).order_by(GroupMapping.claim_value)).all()
@@ -145,7 +145,7 @@ def admin_groups() -> ResponseReturnValue:
                            errors=errors), 400 if errors else 200
 
 
-@ui.route("/admin/teams", methods=["GET", "POST"])
+@bp.route("/admin/teams", methods=["GET", "POST"])
 @only(ADMIN)
 def admin_teams() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
@@ -155,7 +155,7 @@ def admin_teams() -> ResponseReturnValue:
         if not errors:
             save_team(db.session(), current_actor(), team_id, name or None)
             flash(f"Saved team {team_id}")
-            return redirect(url_for("ui.admin_teams"))
+            return redirect(url_for("admin.admin_teams"))
     teams = db.session.scalars(select(Team).order_by(Team.name).limit(LIST_LIMIT)).all()
     members: dict[str, list[User]] = {}
     for team_id, user in db.session.execute(select(TeamMember.team_id, User).join(User).where(
@@ -165,7 +165,7 @@ def admin_teams() -> ResponseReturnValue:
                            errors=errors), 400 if errors else 200
 
 
-@ui.get("/admin/definitions")
+@bp.get("/admin/definitions")
 @only(ADMIN, PROCESS_OWNER)
 def admin_definitions() -> ResponseReturnValue:
     rows = db.session.execute(

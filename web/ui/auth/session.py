@@ -65,7 +65,7 @@ def load_signed_in_user() -> None:
         return
     g.user = user
     g.actor = actor_for(db_session(), user)  # the access log reads g.actor
-    if request.endpoint != "ui.session_status":  # polling the status is not activity
+    if request.endpoint != "auth.session_status":  # polling the status is not activity
         session["seen"] = now.isoformat()
 
 
@@ -97,7 +97,7 @@ def safe_next(target: str | None) -> str | None:
 def sign_in_url(next_path: str | None = None, **extra: str) -> str:
     args = {"next": next_path} if next_path else {}
     args.update(extra)
-    return url_for("ui.sign_in") + ("?" + urlencode(args) if args else "")
+    return url_for("auth.sign_in") + ("?" + urlencode(args) if args else "")
 
 
 def signed_in(view: F) -> F:
@@ -121,14 +121,14 @@ def landing_url(actor: Actor) -> str:
     referral form's start page.
     """
     if ADMIN in actor.groups:
-        return url_for("ui.admin_users")
+        return url_for("admin.admin_users")
     if PROCESS_OWNER in actor.groups:
-        return url_for("ui.admin_definitions")
+        return url_for("admin.admin_definitions")
     if actor.groups == {REFERRER}:
-        return url_for("ui.referral_start")
+        return url_for("referral.referral_start")
     if actor.groups & {"tf_project_manager", "tf_coordinator"} and not actor.groups & {"tf_team", TEAM_MANAGER}:
-        return url_for("ui.dashboard")  # oversight first; their audits are a click away under Tasks
-    return url_for("ui.inbox")
+        return url_for("dashboard.dashboard")  # oversight first; their audits are a click away under Tasks
+    return url_for("tasks.inbox")
 
 
 def page_context() -> dict[str, Any]:
