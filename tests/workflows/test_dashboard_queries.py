@@ -14,8 +14,8 @@ from engine.models import HumanTask
 from tests.lifecycle.conftest import TEAM, Journey, journey  # noqa: F401  (the council and the lifecycle)
 from web.extensions import db
 from web.wiring import get_engine
-from workflows import dashboard_queries as q
 from workflows.models import Claim, Family, TeamSetting, TfRegister
+from workflows.read import dashboard as q
 
 ASHFIELD = "ashfield-ehcm"
 NEWARK = "newark_and_sherwood"

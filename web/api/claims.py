@@ -20,8 +20,8 @@ from web.api.errors import ApiError
 from web.api.schemas import StrictSchema
 from web.extensions import session
 from web.wiring import get_engine
-from workflows.family_view import TF_GROUPS, claim_view
 from workflows.models import Claim, ClaimWindow, Family, WindowFamily
+from workflows.read.family_view import TF_GROUPS, claim_view
 
 INVALIDATABLE = ("submitted", "paid")
 REASON_REQUIRED = "Enter the reason the claim is invalid"

@@ -1,7 +1,7 @@
 """A family's case page and its diagrams: for those who may read the family, the one 404 for anyone else.
 
 Both views are access-logged (``logs_access``), refusals included; the read model is
-``workflows.case_view`` and the diagrams' markers come from ``workflows.case_journey``.
+``workflows.read.case_view`` and the diagrams' markers come from ``workflows.read.case_journey``.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from web.ui.case_context import district_label
 from web.ui.errors import html_error
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
-from workflows.case_journey import diagrams_of, version_files
-from workflows.case_view import CaseView, build_case, family_instances
-from workflows.family_view import may_read
 from workflows.models import Family
+from workflows.read.case_journey import diagrams_of, version_files
+from workflows.read.case_view import CaseView, build_case, family_instances
+from workflows.read.family_view import may_read
 
 
 def _readable(ref: str) -> Family | None:

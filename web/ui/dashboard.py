@@ -1,7 +1,7 @@
 """The managers' dashboard (issue 7): families by stage and district, overdue reviews by team, identified
 families by headline issue, claims by window and state; each a table with a bar chart beside it.
 
-Counts only (workflows/dashboard_queries.py, one GROUP BY per panel), so process owners may see it too
+Counts only (workflows/read/dashboard.py, one GROUP BY per panel), so process owners may see it too
 (they see counts, never family records) and no access-log entry is needed. A team manager sees the
 whole county, so their team can be read against it, with their own team's rows and district marked.
 Anyone outside the managers' groups gets the same 404 as for a page that does not exist.
@@ -29,9 +29,9 @@ from web.ui.charts import Bar, bar_chart
 from web.ui.inbox import options
 from web.ui.session import current_actor
 from web.wiring import get_engine
-from workflows import dashboard_queries as q
 from workflows.frameworks.loader import load_framework
 from workflows.models import TeamSetting
+from workflows.read import dashboard as q
 
 VIEWERS = (TEAM_MANAGER, "tf_project_manager", "tf_coordinator", ADMIN, PROCESS_OWNER)
 # Short names for the chart labels; the table beside each chart has the FOP's full names.

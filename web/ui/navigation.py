@@ -11,7 +11,7 @@ from typing import Any
 from flask import url_for
 
 from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
-from workflows.family_view import TF_GROUPS
+from workflows.read.family_view import TF_GROUPS
 
 STAFF = frozenset({"early_help_unit", "case_manager", TEAM_MANAGER, "parenting_family_team", PROCESS_OWNER,
                    ADMIN}) | TF_GROUPS

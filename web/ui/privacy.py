@@ -2,7 +2,7 @@
 
 Admin pages only: everyone else gets the same 404 as for an unknown page. Every page here that shows
 a family or a person writes an access-log entry marked as an administrator read; the collection itself
-lives in workflows/subject_access.py (no Flask), these views only ask and answer.
+lives in workflows/read/subject_access.py (no Flask), these views only ask and answer.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from web.ui.admin import only
 from web.ui.errors import html_error
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
-from workflows.family_view import may_read
 from workflows.models import Family
-from workflows.subject_access import (
+from workflows.read.family_view import may_read
+from workflows.read.subject_access import (
     SubjectAccessError,
     family_access_log,
     find_people,

@@ -22,8 +22,8 @@ from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
 from web.ui.session import current_actor, sign_in_url, signed_in
 from web.wiring import get_engine
-from workflows.family_view import may_read
 from workflows.models import Family
+from workflows.read.family_view import may_read
 
 MAX_CHOICES = 500
 

@@ -31,9 +31,9 @@ from web.ui.errors import html_error
 from web.ui.inbox import act_on_task
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
-from workflows.claimability import Facts, Verdict, assess
-from workflows.family_view import TF_GROUPS
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
+from workflows.read.claimability import Facts, Verdict, assess
+from workflows.read.family_view import TF_GROUPS
 from workflows.rules import redraw_audit_sample
 
 STAGES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}

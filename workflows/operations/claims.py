@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from engine.steps import StepContext
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
-from workflows.ops_common import DomainError, current_progress, earned_autonomy, family_by_ref, param
+from workflows.operations.common import DomainError, current_progress, earned_autonomy, family_by_ref, param
 from workflows.rules import draw_audit_sample
 
 

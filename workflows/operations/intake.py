@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from engine.steps import StepContext
 from workflows.models import Family, Person, Referral, TeamSetting, TfRegister, TfRegisterIssue
-from workflows.ops_common import earned_autonomy, family_by_ref, make_ref, param, setting
+from workflows.operations.common import earned_autonomy, family_by_ref, make_ref, param, setting
 from workflows.rules import eligibility
 
 

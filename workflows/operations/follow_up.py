@@ -13,7 +13,7 @@ from typing import Any
 
 from engine.steps import StepContext
 from workflows.models import Family, Outcome, WindowFamily
-from workflows.ops_common import DomainError, family_by_ref, param
+from workflows.operations.common import DomainError, family_by_ref, param
 from workflows.rules import sustained_at
 
 _ROUTE_GROUPS = {"parenting_family_team": "parenting_family_team", "signpost_internal": "early_help_unit",
