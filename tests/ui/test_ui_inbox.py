@@ -138,3 +138,19 @@ def test_a_manager_of_two_teams_picks_the_team(client: FlaskClient, people: None
     assert '<option value="south" selected>south</option>' in page
     assert "There are no tasks here" in page
     assert "F-2027-000001" in client.get("/inbox?tab=team&team=north").get_data(as_text=True)
+
+
+def test_an_admin_sees_the_release_button_on_a_claimed_task(client: FlaskClient, people: None) -> None:
+    # The inbox asks engine.access.may_release, the rule the release itself applies (admins included).
+    from datetime import timedelta
+
+    from web.wiring import get_engine
+
+    instance_id = start()
+    task = _task(instance_id)
+    task.due_at = get_engine().clock.now() - timedelta(days=1)  # overdue: on a tab an admin sees
+    db.session.commit()
+    assert task.assignee == "cm1"
+    sign_in(client, "admin")
+    page = client.get("/inbox?tab=overdue").get_data(as_text=True)
+    assert f'value="unclaim:{task.id}"' in page

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from engine import queries
-from engine.access import TEAM_MANAGER, Actor, may_do
+from engine.access import TEAM_MANAGER, Actor, may_do, may_release
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
 from engine.models import Group, TeamMember, User
 from forms.choices import DISTRICTS
@@ -100,7 +100,8 @@ def inbox() -> ResponseReturnValue:
         first_url=url_for("ui.inbox", tab=tab, **filters) if cursor else None,
         groups=groups, districts=DISTRICTS, types=task_types(db_session()), district_label=district_label,
         manager=_is_manager(actor), members=_team_members(actor) if _is_manager(actor) else [],
-        may_do=lambda task: may_do(actor, task), teams=sorted(actor.teams), options=options,
+        may_do=lambda task: may_do(actor, task), may_release=lambda task: may_release(actor, task),
+        teams=sorted(actor.teams), options=options,
         team_options=[(team, team) for team in sorted(actor.teams)],
     )
 
