@@ -22,14 +22,14 @@ from engine.access import Actor
 from engine.models import InstanceStatus
 from web.extensions import session
 from web.wiring import get_engine
+from workflows.access import Role, may_submit
 from workflows.models import Family, IdempotentRequest, Person, Referral
 
-SUBMITTERS = frozenset({"referrer", "early_help_unit", "admin"})
 PROCESS = "family_referral"
 # Who a signed-out submission from the public form is recorded as. ``engine.identity.create_user``
 # refuses names in brackets (the CLI, OIDC and the admin pages all create users through it), so no
 # account can ever be this actor and read the public's submissions.
-PUBLIC = Actor("(public)", frozenset({"referrer"}))
+PUBLIC = Actor("(public)", frozenset({Role.REFERRER}))
 
 
 class IntakeError(Exception):
@@ -38,10 +38,6 @@ class IntakeError(Exception):
     def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.details = status, code, message, details
-
-
-def may_submit(actor: Actor) -> bool:
-    return bool(SUBMITTERS & actor.groups)
 
 
 def check_may_submit(actor: Actor) -> None:

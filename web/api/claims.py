@@ -20,17 +20,13 @@ from web.api.errors import ApiError
 from web.api.schemas import StrictSchema
 from web.extensions import session
 from web.wiring import get_engine
+from workflows.access import is_tf_reader, may_manage_claims
 from workflows.models import Claim, ClaimWindow, Family, WindowFamily
-from workflows.read.family_view import TF_GROUPS, claim_view
+from workflows.read.family_view import claim_view
 
 INVALIDATABLE = ("submitted", "paid")
 REASON_REQUIRED = "Enter the reason the claim is invalid"
 REASON_TOO_LONG = "The reason must be 2000 characters or fewer"
-
-
-def is_tf_reader(actor: Actor) -> bool:
-    """The TF register's readers (DESIGN.md's access matrix): the three TF groups and administrators."""
-    return actor.is_admin or bool(TF_GROUPS & actor.groups)
 
 
 def _tf_reader(actor: Actor) -> None:
@@ -96,7 +92,7 @@ def claim_for_tf_team(actor: Actor, claim_id: int) -> Claim:
     claim = session().get(Claim, claim_id)
     if claim is None:
         raise ApiError(404, "not_found", f"claim {claim_id} not found")
-    if not (actor.is_admin or "tf_team" in actor.groups):
+    if not may_manage_claims(actor):
         raise ApiError(403, "forbidden", "only the TF team records payments and invalid claims")
     return claim
 

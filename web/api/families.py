@@ -10,8 +10,9 @@ from web.api.access_log import logs_access
 from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.extensions import session
+from workflows.access import may_read
 from workflows.models import Family
-from workflows.read.family_view import family_view, may_read
+from workflows.read.family_view import family_view
 
 
 @api.get("/families/<ref>")

@@ -12,7 +12,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import delete, func, select
 
-from engine.access import ADMIN, PROCESS_OWNER
 from engine.identity import create_user, ensure_group, ensure_team
 from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
 from web.extensions import db
@@ -22,6 +21,7 @@ from web.ui.models import GroupMapping, LoginState
 from web.ui.passwords import password_problem, set_password
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
+from workflows.access import ADMINS, DEFINITION_MANAGERS
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_.-]{1,99}$")
@@ -42,7 +42,7 @@ def only(*groups: str) -> Callable[[F], F]:
 
 
 @ui.get("/admin/users")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_users() -> ResponseReturnValue:
     users = db.session.scalars(select(User).order_by(User.username).limit(LIST_LIMIT)).all()
     ids = [u.id for u in users]
@@ -78,13 +78,13 @@ def _current_values(user: User) -> dict[str, Any]:
 
 
 @ui.get("/admin/users/new")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_user_new() -> ResponseReturnValue:
     return _user_form(None, [], {"groups": set(), "teams": set(), "active": True})
 
 
 @ui.get("/admin/users/<int:user_id>")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_user(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id) or abort(404)
     return _user_form(user, [], _current_values(user))
@@ -92,7 +92,7 @@ def admin_user(user_id: int) -> ResponseReturnValue:
 
 @ui.post("/admin/users/new")
 @ui.post("/admin/users/<int:user_id>")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
     user = (db.session.get(User, user_id) or abort(404)) if user_id else None
     form = request.form
@@ -142,7 +142,7 @@ def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
 
 
 @ui.route("/admin/groups", methods=["GET", "POST"])
-@only(ADMIN)
+@only(*ADMINS)
 def admin_groups() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
@@ -174,7 +174,7 @@ def admin_groups() -> ResponseReturnValue:
 
 
 @ui.route("/admin/teams", methods=["GET", "POST"])
-@only(ADMIN)
+@only(*ADMINS)
 def admin_teams() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
@@ -197,7 +197,7 @@ def admin_teams() -> ResponseReturnValue:
 
 
 @ui.get("/admin/definitions")
-@only(ADMIN, PROCESS_OWNER)
+@only(*DEFINITION_MANAGERS)
 def admin_definitions() -> ResponseReturnValue:
     rows = db.session.execute(
         select(DefinitionProcess.process_id, DefinitionProcess.name, DefinitionVersion.version,

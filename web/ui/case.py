@@ -20,10 +20,10 @@ from web.ui.case_context import district_label
 from web.ui.errors import html_error
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
+from workflows.access import may_read
 from workflows.models import Family
 from workflows.read.case_journey import diagrams_of, version_files
 from workflows.read.case_view import CaseView, build_case, family_instances
-from workflows.read.family_view import may_read
 
 
 def _readable(ref: str) -> Family | None:

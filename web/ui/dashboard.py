@@ -19,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from sqlalchemy import select
 
-from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
+from engine.access import Actor
 from forms.choices import DISTRICTS
 from web.extensions import session as db_session
 from web.ui import ui
@@ -29,11 +29,11 @@ from web.ui.charts import Bar, bar_chart
 from web.ui.inbox import options
 from web.ui.session import current_actor
 from web.wiring import get_engine
+from workflows.access import DASHBOARD_VIEWERS, Role
 from workflows.frameworks.loader import load_framework
 from workflows.models import TeamSetting
 from workflows.read import dashboard as q
 
-VIEWERS = (TEAM_MANAGER, "tf_project_manager", "tf_coordinator", ADMIN, PROCESS_OWNER)
 # Short names for the chart labels; the table beside each chart has the FOP's full names.
 HEADLINE_SHORT = ("Crime and anti-social behaviour", "Education", "Children who need help",
                   "Worklessness and NEET", "Domestic violence and abuse", "Health")
@@ -60,7 +60,7 @@ class Panel:
 
 def _own_districts(actor: Actor) -> set[str]:
     """The districts of a team manager's teams (a handful of primary-key reads)."""
-    if TEAM_MANAGER not in actor.groups or not actor.teams:
+    if Role.TEAM_MANAGER not in actor.groups or not actor.teams:
         return set()
     return set(db_session().scalars(select(TeamSetting.district).where(TeamSetting.team_id.in_(sorted(actor.teams)))))
 
@@ -110,7 +110,7 @@ def review_panel(teams: Iterable[q.TeamReviews], actor: Actor) -> Panel:
     bars = []
     for team in rows:
         name = team.team_name or team.team_id or NO_TEAM
-        yours = team.team_id is not None and team.team_id in actor.teams and TEAM_MANAGER in actor.groups
+        yours = team.team_id is not None and team.team_id in actor.teams and Role.TEAM_MANAGER in actor.groups
         panel.rows.append([_mark(name, yours, "team"), {"text": district_label(team.district)},
                            num(team.open), num(team.overdue)])
         bars.append(Bar(name + (" (your team)" if yours else ""), team.overdue, highlight=yours))
@@ -155,7 +155,7 @@ def claim_panel(rows: Iterable[q.WindowClaims]) -> Panel:
 
 
 @ui.get("/dashboard")
-@only(*VIEWERS)
+@only(*DASHBOARD_VIEWERS)
 def dashboard() -> ResponseReturnValue:
     actor = current_actor()
     district = request.args.get("district") or None

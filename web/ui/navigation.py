@@ -10,11 +10,16 @@ from typing import Any
 
 from flask import url_for
 
-from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
-from workflows.read.family_view import TF_GROUPS
-
-STAFF = frozenset({"early_help_unit", "case_manager", TEAM_MANAGER, "parenting_family_team", PROCESS_OWNER,
-                   ADMIN}) | TF_GROUPS
+from engine.access import Actor
+from workflows.access import (
+    ADMINS,
+    DASHBOARD_VIEWERS,
+    DEFINITION_MANAGERS,
+    REFERRAL_STARTERS,
+    STAFF,
+    TF_GROUPS,
+    TF_READERS,
+)
 
 
 @dataclass(frozen=True)
@@ -27,19 +32,19 @@ class Section:
 
 SECTIONS = (
     Section("Tasks", "ui.inbox", STAFF, ("ui.inbox", "ui.task")),
-    Section("Refer a family", "ui.referral_start", frozenset({"referrer", "early_help_unit"}), ("ui.referral_",)),
+    Section("Refer a family", "ui.referral_start", REFERRAL_STARTERS, ("ui.referral_",)),
     Section("Audits", "ui.tf_audits", TF_GROUPS, ("ui.tf_audits",)),
-    Section("Claim windows", "ui.tf_claim_windows", TF_GROUPS | {ADMIN},
+    Section("Claim windows", "ui.tf_claim_windows", TF_READERS,
             ("ui.tf_claim_window", "ui.tf_invalidate_claim")),
     Section("Dashboard", "ui.dashboard",
-            frozenset({TEAM_MANAGER, "tf_project_manager", "tf_coordinator", PROCESS_OWNER, ADMIN}),
+            DASHBOARD_VIEWERS,
             ("ui.dashboard",)),
-    Section("Families", "ui.admin_families", frozenset({ADMIN}),
+    Section("Families", "ui.admin_families", ADMINS,
             ("ui.admin_families", "ui.family_access_log", "ui.subject_access")),
-    Section("Users", "ui.admin_users", frozenset({ADMIN}), ("ui.admin_user",)),
-    Section("Groups", "ui.admin_groups", frozenset({ADMIN}), ("ui.admin_groups",)),
-    Section("Teams", "ui.admin_teams", frozenset({ADMIN}), ("ui.admin_teams",)),
-    Section("Definitions", "ui.admin_definitions", frozenset({ADMIN, PROCESS_OWNER}), ("ui.admin_definitions",)),
+    Section("Users", "ui.admin_users", ADMINS, ("ui.admin_user",)),
+    Section("Groups", "ui.admin_groups", ADMINS, ("ui.admin_groups",)),
+    Section("Teams", "ui.admin_teams", ADMINS, ("ui.admin_teams",)),
+    Section("Definitions", "ui.admin_definitions", DEFINITION_MANAGERS, ("ui.admin_definitions",)),
 )
 
 

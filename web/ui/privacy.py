@@ -18,7 +18,6 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from engine.access import ADMIN
 from engine.models import AccessLog, User
 from web.api.access_log import logs_access
 from web.extensions import db
@@ -28,8 +27,8 @@ from web.ui.admin import only
 from web.ui.errors import html_error
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
+from workflows.access import ADMINS, is_admin, may_read
 from workflows.models import Family
-from workflows.read.family_view import may_read
 from workflows.read.subject_access import (
     SubjectAccessError,
     family_access_log,
@@ -53,7 +52,7 @@ def admins_only(mark: Callable[[], tuple[str, str | None] | None]) -> Callable[[
             marked = mark()
             if marked is not None:
                 g.access_log = (marked[0], marked[1][:100] if marked[1] else None)
-            if ADMIN not in current_actor().groups:
+            if not is_admin(current_actor()):
                 abort(404)
             return view(*args, **kwargs)
 
@@ -79,7 +78,7 @@ def _export_asked() -> tuple[str, str | None]:
 
 
 @ui.get("/admin/families")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_families() -> ResponseReturnValue:
     """Find a family by reference, on the way to its access log. Not logged itself: it shows nothing
     but a redirect to the log, whose reading is logged (and everyone else gets 404 whatever the ref)."""
@@ -98,7 +97,7 @@ def admin_families() -> ResponseReturnValue:
 
 @ui.get("/admin/families/<ref>/access-log", endpoint="family_access_log")
 @logs_access("family", "ref")  # reading who read a family is itself a read of that family, logged
-@only(ADMIN)
+@only(*ADMINS)
 def family_access_log_page(ref: str) -> ResponseReturnValue:
     family = db.session.scalar(select(Family).where(Family.ref == ref))
     if family is None or not may_read(db_session(), current_actor(), family):

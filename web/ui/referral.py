@@ -21,7 +21,6 @@ from engine.identity import actor_for
 from engine.models import User
 from web.extensions import db
 from web.extensions import session as db_session
-from web.referral_intake import may_submit
 from web.ui import referral_drafts as drafts
 from web.ui import ui
 from web.ui.errors import html_error
@@ -45,6 +44,7 @@ from web.ui.referral_flow import (
     submitter,
 )
 from web.ui.session import sign_in_url
+from workflows.access import may_submit
 
 ADD_ANOTHER_MESSAGE = "Select yes if you need to add another household member"
 # What the forms registry leaves to the page: consent needs saying what is agreed to.

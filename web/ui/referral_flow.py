@@ -18,11 +18,12 @@ from marshmallow import ValidationError
 
 from engine.access import Actor
 from forms.spec import FieldSpec
-from web.referral_intake import PUBLIC, may_submit
+from web.referral_intake import PUBLIC
 from web.ui.errors import html_error
 from web.ui.forms_render import Answers, collect, error_ids, first
 from web.ui.session import current_actor
 from web.wiring import get_engine
+from workflows.access import may_submit
 
 FORM = "referral"
 # Question pages and the referral's top-level questions each asks, in the order they are asked.

@@ -22,8 +22,8 @@ from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
 from web.ui.session import current_actor, sign_in_url, signed_in
 from web.wiring import get_engine
+from workflows.access import Role, may_read
 from workflows.models import Family
-from workflows.read.family_view import may_read
 
 MAX_CHOICES = 500
 
@@ -31,7 +31,7 @@ MAX_CHOICES = 500
 def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     case_managers = db.session.execute(
         select(User.username, User.display_name).join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == "case_manager", User.active.is_(True)).order_by(User.display_name)
+        .where(GroupMember.group_id == Role.CASE_MANAGER, User.active.is_(True)).order_by(User.display_name)
         .limit(MAX_CHOICES)).all()
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name).limit(MAX_CHOICES)).all()
     return {"household": household_choices(data),

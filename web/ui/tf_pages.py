@@ -17,7 +17,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from engine import queries
-from engine.access import ADMIN, may_do
+from engine.access import may_do
 from engine.models import HumanTask, HumanTaskField, TaskStatus
 from web.api.access_log import logs_access
 from web.api.claim_file import claim_file_response
@@ -31,9 +31,9 @@ from web.ui.errors import html_error
 from web.ui.inbox import act_on_task
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
+from workflows.access import TF_READERS, may_manage_claims
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
 from workflows.read.claimability import Facts, Verdict, assess
-from workflows.read.family_view import TF_GROUPS
 from workflows.rules import redraw_audit_sample
 
 STAGES = {1: "Stage 1", 2: "Stage 2", 3: "Stage 3"}
@@ -43,9 +43,9 @@ LIST_LIMIT = 200
 COUNT_CAP = 1000
 
 
-# The TF groups and administrators (the same rule as the API's ``is_tf_reader``); anyone else the same
+# The TF groups and administrators (``workflows.access.is_tf_reader``, as the API); anyone else the same
 # 404 as an unknown window, logged first.
-tf_readers = only(ADMIN, *TF_GROUPS)
+tf_readers = only(*TF_READERS)
 
 
 def case_url(ref: str | None) -> str | None:
@@ -211,7 +211,7 @@ def tf_claim_window(window_id: int) -> ResponseReturnValue:
         "ui/tf/claim_window.html", title=window.name, window=window, rows=rows, total=total, page=page,
         pages=pages, page_size=POOL_PAGE, sample=_sample(window), batch=batch, limit=LIST_LIMIT,
         batch_summary=_batch_summary(window),
-        may_invalidate=actor.is_admin or "tf_team" in actor.groups, invalidatable=INVALIDATABLE,
+        may_invalidate=may_manage_claims(actor), invalidatable=INVALIDATABLE,
         case_url=case_url, page_url=lambda n: url_for("ui.tf_claim_window", window_id=window.id, page=n),
     )
 
