@@ -32,7 +32,7 @@ def _window(ctx: StepContext, params: dict[str, Any]) -> ClaimWindow:
 
 
 def _claim_type(outcomes: list[Outcome], family: Family, cutoff: datetime) -> str | None:
-    """The claim a family is ready for at the cut-off, or None (DOMAIN.md's default pool rule)."""
+    """The claim a family is ready for at the cut-off, or None (docs/sources/DOMAIN.md's default pool rule)."""
     def ready(o: Outcome) -> bool:
         return o.status in ("running", "sustained") and o.sustained_at is not None and o.sustained_at <= cutoff
     if any(o.kind == "continuous_employment" and ready(o) for o in outcomes):

@@ -1,4 +1,4 @@
-"""Operations after a setback (DOMAIN.md's defaults): a broken window, a Stage 1 audit fail.
+"""Operations after a setback (docs/sources/DOMAIN.md's defaults): a broken window, a Stage 1 audit fail.
 
 A broken window while the family is open goes to the lead professional to record renewed progress,
 which restarts the window from the new anchor; a family that was closed gets no task (its re-referral

@@ -57,7 +57,7 @@ def register_referral(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any
 def possible_matches(ctx: StepContext, family: Family, household: list[dict[str, Any]]) -> list[str]:
     """Known families with a member of the same name and date of birth at the same postcode.
 
-    Only suggestions: DOMAIN.md makes the match a decision for the Early Help Unit, never automatic.
+    Only suggestions: docs/sources/DOMAIN.md makes the match a decision for the Early Help Unit, never automatic.
     """
     found: set[str] = set()
     for member in household:

@@ -1,7 +1,7 @@
 """Why a family in a claim window's pool is, or is not, claimable: every reason, in words for the TF team.
 
 Pure: it reads the rows it is given (transient ORM objects will do) and never a database, so each reason
-has a unit test. The outcome rule is DOMAIN.md's default pool rule, the one ``open_claim_pool`` applies at
+has a unit test. The outcome rule is docs/sources/DOMAIN.md's default pool rule, the one ``open_claim_pool`` applies at
 the cut-off (workflows/operations/claims.py); a test checks both agree. Applied now, it also tells the team what
 changed since the pool was drawn (a window broken after the cut-off, an audit failed, a claim invalidated).
 """

@@ -2,7 +2,7 @@
 
 Every function takes the session (and the time, where "overdue" depends on it) and returns small rows
 of labels and counts; nothing here names a person or a family, so the numbers may be shown to process
-owners, who see counts but never records (DESIGN.md's access matrix). A district narrows the panels
+owners, who see counts but never records (docs/sources/DESIGN.md's access matrix). A district narrows the panels
 that have one; a family's district is where it was referred from, a team's is its setting.
 """
 
