@@ -82,6 +82,14 @@ def may_read(session: Session, actor: Actor, family: Family) -> bool:
     return bool(session.scalar(select(exists().where(family_tasks(ref), works_on))))
 
 
+def readable_family(session: Session, actor: Actor, ref: str | None) -> Family | None:
+    """The family with this reference if this person may read it; else None, so the page says 404."""
+    family = session.scalar(select(Family).where(Family.ref == ref)) if ref else None
+    if family is None or not may_read(session, actor, family):
+        return None
+    return family
+
+
 def is_admin(actor: Actor) -> bool:
     return bool(ADMINS & actor.groups)
 

@@ -20,6 +20,7 @@ from workflows.access import (
     may_read,
     may_submit,
     may_view_dashboard,
+    readable_family,
 )
 from workflows.models import Family, TfRegister
 
@@ -49,6 +50,16 @@ def test_may_read_role_and_need_to_know(ctx: Flask) -> None:
     assert not may_read(db.session, actor(Role.TEAM_MANAGER, teams=("south",)), family)
     assert not may_read(db.session, actor(Role.CASE_MANAGER, name="cm2"), family)
     assert not may_read(db.session, actor(), family)
+
+
+def test_readable_family_is_none_for_an_unknown_ref_or_a_reader_without_need(ctx: Flask) -> None:
+    family = Family(ref="F-2027-000001", district="ashfield", team_id="north", created_at=NOW)
+    db.session.add(family)
+    db.session.flush()
+    assert readable_family(db.session, actor(Role.ADMIN), "F-2027-000001") is family
+    assert readable_family(db.session, actor(Role.ADMIN), "F-2027-999999") is None
+    assert readable_family(db.session, actor(Role.ADMIN), None) is None
+    assert readable_family(db.session, actor(Role.TEAM_MANAGER, teams=("south",)), "F-2027-000001") is None
 
 
 def test_is_admin() -> None:

@@ -10,27 +10,22 @@ from typing import Any
 
 from flask import Response, render_template, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from web.api.access_log import logs_access
-from web.extensions import db
 from web.extensions import session as db_session
 from web.ui import ui
 from web.ui.case_context import district_label
 from web.ui.errors import html_error
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
-from workflows.access import may_read
+from workflows.access import readable_family
 from workflows.models import Family
 from workflows.read.case_journey import diagrams_of, version_files
 from workflows.read.case_view import CaseView, build_case, family_instances
 
 
 def _readable(ref: str) -> Family | None:
-    family = db.session.scalar(select(Family).where(Family.ref == ref))
-    if family is None or not may_read(db_session(), current_actor(), family):
-        return None
-    return family
+    return readable_family(db_session(), current_actor(), ref)
 
 
 def _diagrams_json(view: CaseView) -> dict[str, Any]:

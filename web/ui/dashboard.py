@@ -17,7 +17,6 @@ from typing import Any
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
-from sqlalchemy import select
 
 from engine.access import Actor
 from forms.choices import DISTRICTS
@@ -31,7 +30,6 @@ from web.ui.session import current_actor
 from web.wiring import get_engine
 from workflows.access import DASHBOARD_VIEWERS, Role
 from workflows.frameworks.loader import load_framework
-from workflows.models import TeamSetting
 from workflows.read import dashboard as q
 
 # Short names for the chart labels; the table beside each chart has the FOP's full names.
@@ -60,9 +58,9 @@ class Panel:
 
 def _own_districts(actor: Actor) -> set[str]:
     """The districts of a team manager's teams (a handful of primary-key reads)."""
-    if Role.TEAM_MANAGER not in actor.groups or not actor.teams:
+    if Role.TEAM_MANAGER not in actor.groups:
         return set()
-    return set(db_session().scalars(select(TeamSetting.district).where(TeamSetting.team_id.in_(sorted(actor.teams)))))
+    return q.team_districts(db_session(), actor.teams)
 
 
 def _mark(text: str, yours: bool, what: str) -> dict[str, Any]:

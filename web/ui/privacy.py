@@ -16,9 +16,8 @@ from typing import Any, TypeVar
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from engine.models import AccessLog, User
+from engine.models import AccessLog
 from web.api.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
@@ -27,11 +26,12 @@ from web.ui.admin import only
 from web.ui.errors import html_error
 from web.ui.session import current_actor, signed_in
 from web.wiring import get_engine
-from workflows.access import ADMINS, is_admin, may_read
-from workflows.models import Family
+from workflows.access import ADMINS, is_admin, readable_family
 from workflows.read.subject_access import (
     SubjectAccessError,
+    display_names,
     family_access_log,
+    family_exists,
     find_people,
     household,
     subject_access_export,
@@ -87,7 +87,7 @@ def admin_families() -> ResponseReturnValue:
     ref = _ref(request.args["ref"])
     if not ref:
         problem = "Enter a family reference"
-    elif REF.match(ref) and db.session.scalar(select(Family.id).where(Family.ref == ref)) is not None:
+    elif REF.match(ref) and family_exists(db_session(), ref):
         return redirect(url_for("ui.family_access_log", ref=ref))
     else:
         problem = f"No family found with reference {ref}"
@@ -99,22 +99,15 @@ def admin_families() -> ResponseReturnValue:
 @logs_access("family", "ref")  # reading who read a family is itself a read of that family, logged
 @only(*ADMINS)
 def family_access_log_page(ref: str) -> ResponseReturnValue:
-    family = db.session.scalar(select(Family).where(Family.ref == ref))
-    if family is None or not may_read(db_session(), current_actor(), family):
+    family = readable_family(db_session(), current_actor(), ref)
+    if family is None:
         return html_error(404)
     before = request.args.get("before", "")
     entries, older = family_access_log(db_session(), family, before=int(before) if before.isdigit() else None,
                                        limit=PAGE_SIZE)
-    names = _display_names({e.username for e in entries if e.username})
+    names = display_names(db_session(), (e.username for e in entries if e.username))
     return render_template("ui/privacy/access_log.html", title=f"Access log for {family.ref}", family=family,
                            entries=entries, names=names, older=older, paged=before.isdigit())
-
-
-def _display_names(usernames: set[str]) -> dict[str, str]:
-    if not usernames:
-        return {}
-    rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(sorted(usernames))))
-    return {u: n for u, n in rows}
 
 
 # -- subject access ---------------------------------------------------------------------------------

@@ -22,8 +22,7 @@ from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
 from web.ui.session import current_actor, sign_in_url, signed_in
 from web.wiring import get_engine
-from workflows.access import Role, may_read
-from workflows.models import Family
+from workflows.access import Role, readable_family
 
 MAX_CHOICES = 500
 
@@ -118,8 +117,7 @@ def task_post(task_id: str) -> ResponseReturnValue:
 
 def _case_url(actor: Actor, family_ref: str | None) -> str | None:
     """A link to the family's case page, only for someone who may read it (else it would be a 404)."""
-    family = db.session.scalar(select(Family).where(Family.ref == family_ref)) if family_ref else None
-    if family is None or not may_read(db_session(), actor, family):
+    if readable_family(db_session(), actor, family_ref) is None:
         return None
     return url_for("ui.case", ref=family_ref)
 

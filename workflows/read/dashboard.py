@@ -133,3 +133,10 @@ def claims_by_window(session: Session, district: str | None = None) -> list[Wind
         .order_by(ClaimWindow.closes_at, ClaimWindow.id)
     )
     return [WindowClaims(w, name, state, int(n)) for w, name, _closes, state, n in session.execute(query)]
+
+
+def team_districts(session: Session, teams: frozenset[str]) -> set[str]:
+    """The districts of these teams (a handful of primary-key reads): a team manager's own rows."""
+    if not teams:
+        return set()
+    return set(session.scalars(select(TeamSetting.district).where(TeamSetting.team_id.in_(sorted(teams)))))
