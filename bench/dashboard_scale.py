@@ -5,7 +5,7 @@
 Uses its own database (``BENCH_DASHBOARD_DATABASE_URL``, default .../bench_dashboard), dropped and
 migrated afresh. Families are bulk-inserted with ``generate_series`` across the seven districts and
 every stage; 40% are on the TF register with two headline issues each. Each panel's query
-(workflows/dashboard_queries.py) is timed as the page runs it, county-wide and for one district.
+(workflows/read/dashboard.py) is timed as the page runs it, county-wide and for one district.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bench.db import build_app, fresh_postgres
 from bench.stats import summary_ms
 from web.extensions import db
-from workflows import dashboard_queries as q
+from workflows.read import dashboard as q
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_dashboard"
 DISTRICTS = ("ashfield", "bassetlaw", "broxtowe", "gedling", "mansfield", "newark_and_sherwood", "rushcliffe")

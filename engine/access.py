@@ -60,6 +60,13 @@ def may_reassign(actor: Actor, task: HumanTask) -> bool:
                               and task.team_id in actor.teams)
 
 
+def may_release(actor: Actor, task: HumanTask) -> bool:
+    """A claimed task goes back to its lane: by its assignee, an administrator, or its team's manager."""
+    if task.assignee is None:
+        return False
+    return task.assignee == actor.username or may_reassign(actor, task)
+
+
 def visible_tasks(actor: Actor) -> ColumnElement[bool]:
     """The same rule as ``may_see`` as a SQL condition, for the inbox queries."""
     if actor.is_admin:

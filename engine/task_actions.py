@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, update
 from sqlalchemy.orm import Session
 
 from engine import spiff
-from engine.access import TEAM_MANAGER, Actor, may_do, may_see
+from engine.access import Actor, may_do, may_release, may_see
 from engine.errors import Conflict, Forbidden, Invalid
 from engine.models import HumanTask, Instance, TaskStatus
 from engine.queries import get_actionable_task
@@ -91,8 +91,7 @@ def set_assignee(session: Session, task_id: str, actor: Actor, *, claim: bool, n
         else:
             if row.assignee is None:
                 raise Conflict("the task is not claimed", task_id=task_id, code="not_claimed")
-            manager = TEAM_MANAGER in actor.groups and row.team_id in actor.teams
-            if row.assignee != actor.username and not (manager or actor.is_admin):
+            if not may_release(actor, row):
                 raise Forbidden("only the assignee or their team manager may release this task", task_id=task_id)
             condition = HumanTask.assignee == row.assignee
             new_assignee = None

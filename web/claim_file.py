@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from web.extensions import session
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
-from workflows.ops_common import london_day
+from workflows.operations.common import london_day
 
 CLAIM_FILE_COLUMNS = ["family_ref", "attached_on", "claim_type", "issues_at_entry", "outcomes", "sustained_on",
                       "stage_1", "stage_2", "stage_3", "claim_state"]

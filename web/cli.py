@@ -15,10 +15,11 @@ from engine.identity import create_user, issue_token
 from web.council import ensure_groups, ensure_teams
 from web.extensions import db, session
 from web.wiring import get_engine
+from workflows.access import Role
 from workflows.frameworks import FrameworkError, load_frameworks
 
 DEFAULT_BUNDLE = Path(__file__).resolve().parent.parent / "workflows" / "bpmn"
-CLI_DEPLOYER = Actor("cli", frozenset({"admin"}))
+CLI_DEPLOYER = Actor("cli", frozenset({Role.ADMIN}))
 
 users = AppGroup("users", help="Manage users.")
 

@@ -34,27 +34,27 @@ def domain_hooks(today: Callable[[], date] | None = None) -> DomainHooks:
 
 def operations() -> dict[str, Operation]:
     """Every service-task operation the lifecycle's BPMN may name (deploy refuses any other)."""
-    from workflows import ops_casework, ops_claims, ops_follow_up, ops_intake
+    from workflows.operations import casework, claims, follow_up, intake
 
     return {
-        "register_referral": ops_intake.register_referral,
-        "record_triage": ops_intake.record_triage,
-        "add_to_tf_register": ops_intake.add_to_tf_register,
-        "record_allocation": ops_casework.record_allocation,
-        "next_review": ops_casework.next_review,
-        "close_family": ops_casework.close_family,
-        "open_outcomes": ops_casework.open_outcomes,
-        "mark_outcome": ops_casework.mark_outcome,
-        "family_outcomes": ops_casework.family_outcomes,
-        "record_employment": ops_casework.record_employment,
-        "broken_window": ops_follow_up.broken_window,
-        "restart_outcome": ops_follow_up.restart_outcome,
-        "evidence_lead": ops_follow_up.evidence_lead,
-        "record_audit_evidence": ops_follow_up.record_audit_evidence,
-        "register_claim_window": ops_claims.register_claim_window,
-        "open_claim_pool": ops_claims.open_claim_pool,
-        "record_audit": ops_claims.record_audit,
-        "build_batch": ops_claims.build_batch,
-        "submit_batch": ops_claims.submit_batch,
-        "close_claim_window": ops_claims.close_claim_window,
+        "register_referral": intake.register_referral,
+        "record_triage": intake.record_triage,
+        "add_to_tf_register": intake.add_to_tf_register,
+        "record_allocation": casework.record_allocation,
+        "next_review": casework.next_review,
+        "close_family": casework.close_family,
+        "open_outcomes": casework.open_outcomes,
+        "mark_outcome": casework.mark_outcome,
+        "family_outcomes": casework.family_outcomes,
+        "record_employment": casework.record_employment,
+        "broken_window": follow_up.broken_window,
+        "restart_outcome": follow_up.restart_outcome,
+        "evidence_lead": follow_up.evidence_lead,
+        "record_audit_evidence": follow_up.record_audit_evidence,
+        "register_claim_window": claims.register_claim_window,
+        "open_claim_pool": claims.open_claim_pool,
+        "record_audit": claims.record_audit,
+        "build_batch": claims.build_batch,
+        "submit_batch": claims.submit_batch,
+        "close_claim_window": claims.close_claim_window,
     }

@@ -18,9 +18,9 @@ from web.extensions import session as db_session
 from web.ui.auth.passwords import set_password
 from web.ui.timefmt import london
 from web.wiring import get_engine
-from workflows import case_view
-from workflows.case_view import days_until
 from workflows.models import Outcome, Referral, WindowFamily
+from workflows.read import case_view
+from workflows.read.case_view import days_until
 
 
 def _passwords(journey: Journey, *usernames: str) -> None:

@@ -151,3 +151,19 @@ def test_a_manager_of_two_teams_picks_the_team(client: FlaskClient, people: None
     assert parsed.select_one("#filter-team option[selected]")["value"] == "south"
     assert any(text.startswith("There are no tasks here") for text in parsed.texts("main p"))
     assert "F-2027-000001" in Page(client.get("/inbox?tab=team&team=north")).column("table", 2)
+
+
+def test_an_admin_sees_the_release_button_on_a_claimed_task(client: FlaskClient, people: None) -> None:
+    # The inbox asks engine.access.may_release, the rule the release itself applies (admins included).
+    from datetime import timedelta
+
+    from web.wiring import get_engine
+
+    instance_id = start()
+    task = _task(instance_id)
+    task.due_at = get_engine().clock.now() - timedelta(days=1)  # overdue: on a tab an admin sees
+    db.session.commit()
+    assert task.assignee == "cm1"
+    sign_in(client, "admin")
+    page = client.get("/inbox?tab=overdue").get_data(as_text=True)
+    assert f'value="unclaim:{task.id}"' in page

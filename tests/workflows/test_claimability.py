@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from workflows.claimability import Code, Facts, assess, day, route
 from workflows.models import Claim, Family, Outcome, WindowFamily
-from workflows.ops_claims import _claim_type
+from workflows.operations.claims import _claim_type
+from workflows.read.claimability import Code, Facts, assess, day, route
 
 CUTOFF = datetime(2028, 12, 1, tzinfo=UTC)
 CLOSED = datetime(2027, 4, 1, 9, tzinfo=UTC)

@@ -13,8 +13,8 @@ from tests.fixtures.dashboard import ASHFIELD, NEWARK, independent_stages, seed
 from tests.fixtures.lifecycle import TEAM, Journey
 from web.extensions import db
 from web.wiring import get_engine
-from workflows import dashboard_queries as q
 from workflows.models import Claim, Family, TfRegister
+from workflows.read import dashboard as q
 
 
 def test_families_by_stage_and_district(journey: Journey) -> None:

@@ -1,4 +1,4 @@
-"""workflows/subject_access.py on the real lifecycle: a family's access history, finding a person, and the
+"""workflows/read/subject_access.py on the real lifecycle: a family's access history, finding a person, and the
 export of everything held about one person with their household left out."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from tests.fixtures.lifecycle import REFERRAL, Journey
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.models import Family
-from workflows.subject_access import (
+from workflows.read.subject_access import (
     SubjectAccessError,
     chosen_records,
     family_access_log,

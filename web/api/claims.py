@@ -18,10 +18,10 @@ from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.extensions import db
 from web.wiring import get_engine
-from workflows.family_view import claim_view
+from workflows.access import is_tf_reader
 from workflows.models import Claim, ClaimWindow, Family, WindowFamily
+from workflows.read.family_view import claim_view
 from workflows.services import claims
-from workflows.services.claims import is_tf_reader
 
 
 def _tf_reader(actor: Actor) -> None:

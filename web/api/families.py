@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from web.access_log import logs_access
 from web.api import api
 from web.api.auth import current_actor
 from web.api.errors import ApiError
 from web.extensions import session
-from workflows.family_view import family_view, may_read
-from workflows.models import Family
+from workflows.access import readable_family
+from workflows.read.family_view import family_view
 
 
 @api.get("/families/<ref>")
@@ -19,7 +18,7 @@ from workflows.models import Family
 def get_family(ref: str) -> ResponseReturnValue:
     actor = current_actor()
     db = session()
-    family = db.scalar(select(Family).where(Family.ref == ref))
-    if family is None or not may_read(db, actor, family):
+    family = readable_family(db, actor, ref)
+    if family is None:
         raise ApiError(404, "not_found", f"family {ref} not found")
     return family_view(db, family)

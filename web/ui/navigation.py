@@ -10,11 +10,16 @@ from typing import Any
 
 from flask import url_for
 
-from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
-from workflows.family_view import TF_GROUPS
-
-STAFF = frozenset({"early_help_unit", "case_manager", TEAM_MANAGER, "parenting_family_team", PROCESS_OWNER,
-                   ADMIN}) | TF_GROUPS
+from engine.access import Actor
+from workflows.access import (
+    ADMINS,
+    DASHBOARD_VIEWERS,
+    DEFINITION_MANAGERS,
+    REFERRAL_STARTERS,
+    STAFF,
+    TF_GROUPS,
+    TF_READERS,
+)
 
 
 @dataclass(frozen=True)
@@ -27,20 +32,19 @@ class Section:
 
 SECTIONS = (
     Section("Tasks", "tasks.inbox", STAFF, ("tasks.inbox", "tasks.task")),
-    Section("Refer a family", "referral.referral_start", frozenset({"referrer", "early_help_unit"}),
-            ("referral.referral_",)),
+    Section("Refer a family", "referral.referral_start", REFERRAL_STARTERS, ("referral.referral_",)),
     Section("Audits", "tf.tf_audits", TF_GROUPS, ("tf.tf_audits",)),
-    Section("Claim windows", "tf.tf_claim_windows", TF_GROUPS | {ADMIN},
+    Section("Claim windows", "tf.tf_claim_windows", TF_READERS,
             ("tf.tf_claim_window", "tf.tf_invalidate_claim")),
     Section("Dashboard", "dashboard.dashboard",
-            frozenset({TEAM_MANAGER, "tf_project_manager", "tf_coordinator", PROCESS_OWNER, ADMIN}),
+            DASHBOARD_VIEWERS,
             ("dashboard.dashboard",)),
-    Section("Families", "privacy.admin_families", frozenset({ADMIN}),
+    Section("Families", "privacy.admin_families", ADMINS,
             ("privacy.admin_families", "privacy.family_access_log", "privacy.subject_access")),
-    Section("Users", "admin.admin_users", frozenset({ADMIN}), ("admin.admin_user",)),
-    Section("Groups", "admin.admin_groups", frozenset({ADMIN}), ("admin.admin_groups",)),
-    Section("Teams", "admin.admin_teams", frozenset({ADMIN}), ("admin.admin_teams",)),
-    Section("Definitions", "admin.admin_definitions", frozenset({ADMIN, PROCESS_OWNER}), ("admin.admin_definitions",)),
+    Section("Users", "admin.admin_users", ADMINS, ("admin.admin_user",)),
+    Section("Groups", "admin.admin_groups", ADMINS, ("admin.admin_groups",)),
+    Section("Teams", "admin.admin_teams", ADMINS, ("admin.admin_teams",)),
+    Section("Definitions", "admin.admin_definitions", DEFINITION_MANAGERS, ("admin.admin_definitions",)),
 )
 
 

@@ -2,7 +2,7 @@
 
 An academic year runs 1 August to 31 July and has an autumn, a spring and a summer term, each given by
 its first and last day. Counting "N terms from a date" uses whole terms only: the first term that
-begins on or after the date, then the next N - 1 (DOMAIN.md, "Counting terms").
+begins on or after the date, then the next N - 1 (docs/sources/DOMAIN.md, "Counting terms").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Stage 2 audit sample: a reproducible, unpredictable random selection of a claim window's pool.
 
-The sample is exactly ceil(fraction x pool size) families (DOMAIN.md: ceil(25%)), drawn with a fresh
+The sample is exactly ceil(fraction x pool size) families (docs/sources/DOMAIN.md: ceil(25%)), drawn with a fresh
 seed from ``secrets``. The record keeps the seed, the sorted pool and the sorted picks, so anyone can
 re-draw it: ``random.Random(seed).sample(sorted(pool), k)``. Seeding ``random.Random`` with a str
 hashes it with SHA-512 (seed version 2), independent of PYTHONHASHSEED, so the re-draw gives the same

@@ -1,7 +1,8 @@
 """When an outcome's sustainment window ends.
 
-Definition (our decision, DOMAIN.md "Timers" and DESIGN.md "Time"): an outcome "sustained for N months
-from A" is sustained at 00:00 Europe/London on A + N months, so the window's last day is the day before.
+Definition (our decision, docs/sources/DOMAIN.md "Timers" and docs/sources/DESIGN.md "Time"): an outcome
+"sustained for N months from A" is sustained at 00:00 Europe/London on A + N months, so the window's last
+day is the day before.
 
 * months: A + N calendar months with month-end clamping (``dateutil.relativedelta``): 31 January + 1
   month is 28 February (29th in a leap year), so every anchor from 28 to 31 January is sustained at

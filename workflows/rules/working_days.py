@@ -1,7 +1,7 @@
 """Deadlines in working days.
 
 A working day is Monday to Friday except an England and Wales bank holiday, and it ends at 17:00
-Europe/London (DESIGN.md "Time"). "Due in n working days" from a start moment means:
+Europe/London (docs/sources/DESIGN.md "Time"). "Due in n working days" from a start moment means:
 
 * day 0 is the start's London date if that is a working day and the start is before 17:00; otherwise
   (from 17:00 on, or on a weekend or bank holiday) day 0 is the next working day, as if the work

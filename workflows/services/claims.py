@@ -18,23 +18,13 @@ from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, valida
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
+from workflows.access import is_tf_reader, may_manage_claims
 from workflows.errors import Conflict, Invalid, NotAllowed, NotFound
-from workflows.family_view import TF_GROUPS
 from workflows.models import Claim
 
 INVALIDATABLE = ("submitted", "paid")
 REASON_REQUIRED = "Enter the reason the claim is invalid"
 REASON_TOO_LONG = "The reason must be 2000 characters or fewer"
-
-
-def is_tf_reader(actor: Actor) -> bool:
-    """The TF register's readers (DESIGN.md's access matrix): the three TF groups and administrators."""
-    return actor.is_admin or bool(TF_GROUPS & actor.groups)
-
-
-def may_record(actor: Actor) -> bool:
-    """Payments and invalid claims are the TF team's (and administrators'); the other TF groups only audit."""
-    return actor.is_admin or "tf_team" in actor.groups
 
 
 class InvalidateSchema(Schema):
@@ -61,7 +51,7 @@ def claim_for_tf_team(db: Session, actor: Actor, claim_id: int) -> Claim:
     claim = db.get(Claim, claim_id)
     if claim is None:
         raise NotFound(f"claim {claim_id} not found")
-    if not may_record(actor):
+    if not may_manage_claims(actor):
         raise NotAllowed("only the TF team records payments and invalid claims")
     return claim
 

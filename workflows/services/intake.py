@@ -28,19 +28,17 @@ from sqlalchemy.orm import Session
 from engine.access import Actor
 from engine.models import InstanceStatus
 from engine.runtime import Engine
+from workflows.access import Role, may_submit
 from workflows.errors import Conflict, Failed, Invalid, NotAllowed
 from workflows.models import Family, IdempotentRequest, Person, Referral
 
-SUBMITTERS = frozenset({"referrer", "early_help_unit", "admin"})
 PROCESS = "family_referral"
 # Who a signed-out submission from the public form is recorded as. ``engine.identity.create_user``
 # refuses names in brackets (the CLI, OIDC and the admin pages all create users through it), so no
 # account can ever be this actor and read the public's submissions.
-PUBLIC = Actor("(public)", frozenset({"referrer"}))
+PUBLIC = Actor("(public)", frozenset({Role.REFERRER}))
 
 
-def may_submit(actor: Actor) -> bool:
-    return bool(SUBMITTERS & actor.groups)
 
 
 def check_may_submit(actor: Actor) -> None:

@@ -14,7 +14,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
-from engine.access import ADMIN, PROCESS_OWNER
 from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
 from web.extensions import db
 from web.ui.admin import bp
@@ -23,6 +22,7 @@ from web.ui.auth.passwords import credential_changes, password_problem
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.models import GroupMapping, LoginState
 from web.wiring import get_engine
+from workflows.access import ADMINS, DEFINITION_MANAGERS
 from workflows.services import users
 from workflows.services.teams import save_team, team_problems
 
@@ -44,7 +44,7 @@ def only(*groups: str) -> Callable[[F], F]:
 
 
 @bp.get("/admin/users")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_users() -> ResponseReturnValue:
     users = db.session.scalars(select(User).order_by(User.username).limit(LIST_LIMIT)).all()
     ids = [u.id for u in users]
@@ -80,13 +80,13 @@ def _current_values(user: User) -> dict[str, Any]:
 
 
 @bp.get("/admin/users/new")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_user_new() -> ResponseReturnValue:
     return _user_form(None, [], {"groups": set(), "teams": set(), "active": True})
 
 
 @bp.get("/admin/users/<int:user_id>")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_user(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id) or abort(404)
     return _user_form(user, [], _current_values(user))
@@ -94,7 +94,7 @@ def admin_user(user_id: int) -> ResponseReturnValue:
 
 @bp.post("/admin/users/new")
 @bp.post("/admin/users/<int:user_id>")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
     user = (db.session.get(User, user_id) or abort(404)) if user_id else None
     form = request.form
@@ -122,7 +122,7 @@ def admin_user_post(user_id: int | None = None) -> ResponseReturnValue:
 
 
 @bp.route("/admin/groups", methods=["GET", "POST"])
-@only(ADMIN)
+@only(*ADMINS)
 def admin_groups() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
@@ -146,7 +146,7 @@ def admin_groups() -> ResponseReturnValue:
 
 
 @bp.route("/admin/teams", methods=["GET", "POST"])
-@only(ADMIN)
+@only(*ADMINS)
 def admin_teams() -> ResponseReturnValue:
     errors: list[dict[str, str]] = []
     if request.method == "POST":
@@ -166,7 +166,7 @@ def admin_teams() -> ResponseReturnValue:
 
 
 @bp.get("/admin/definitions")
-@only(ADMIN, PROCESS_OWNER)
+@only(*DEFINITION_MANAGERS)
 def admin_definitions() -> ResponseReturnValue:
     rows = db.session.execute(
         select(DefinitionProcess.process_id, DefinitionProcess.name, DefinitionVersion.version,

@@ -16,17 +16,17 @@ from urllib.parse import urlencode
 from flask import current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
+from engine.access import Actor
 from engine.identity import actor_for
 from engine.models import User
 from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.models import LoginState
 from web.wiring import get_engine
+from workflows.access import Landing, landing
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 EPOCH = "1970-01-01T00:00:00+00:00"
-REFERRER = "referrer"
 
 
 def _now() -> datetime:
@@ -114,21 +114,14 @@ def signed_in(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def landing_url(actor: Actor) -> str:
-    """Admins and process owners have no inbox to speak of: they land on their own pages.
+LANDING_ENDPOINTS = {Landing.USERS: "admin.admin_users", Landing.DEFINITIONS: "admin.admin_definitions",
+                     Landing.REFERRAL: "referral.referral_start", Landing.DASHBOARD: "dashboard.dashboard",
+                     Landing.INBOX: "tasks.inbox"}
 
-    Someone only in the referrer group (a partner agency) has no tasks at all: they land on the
-    referral form's start page.
-    """
-    if ADMIN in actor.groups:
-        return url_for("admin.admin_users")
-    if PROCESS_OWNER in actor.groups:
-        return url_for("admin.admin_definitions")
-    if actor.groups == {REFERRER}:
-        return url_for("referral.referral_start")
-    if actor.groups & {"tf_project_manager", "tf_coordinator"} and not actor.groups & {"tf_team", TEAM_MANAGER}:
-        return url_for("dashboard.dashboard")  # oversight first; their audits are a click away under Tasks
-    return url_for("tasks.inbox")
+
+def landing_url(actor: Actor) -> str:
+    """The page the access policy (workflows.access.landing) says this person lands on."""
+    return url_for(LANDING_ENDPOINTS[landing(actor)])
 
 
 def page_context() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.choices import DISTRICTS, ROLES
-from workflows.case_view import indicators_by_headline
+from workflows.read.case_view import indicators_by_headline
 
 FOP = "fop-2017"  # the indicators the forms offer (forms.choices.INDICATORS) are the FOP's
 

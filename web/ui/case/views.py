@@ -1,7 +1,7 @@
 """A family's case page and its diagrams: for those who may read the family, the one 404 for anyone else.
 
 Both views are access-logged (``logs_access``), refusals included; the read model is
-``workflows.case_view`` and the diagrams' markers come from ``workflows.case_journey``.
+``workflows.read.case_view`` and the diagrams' markers come from ``workflows.read.case_journey``.
 """
 
 from __future__ import annotations
@@ -10,27 +10,22 @@ from typing import Any
 
 from flask import Response, render_template, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from web.access_log import logs_access
-from web.extensions import db
 from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.case import bp
 from web.ui.case.context import district_label
 from web.ui.errors import html_error
 from web.wiring import get_engine
-from workflows.case_journey import diagrams_of, version_files
-from workflows.case_view import CaseView, build_case, family_instances
-from workflows.family_view import may_read
+from workflows.access import readable_family
 from workflows.models import Family
+from workflows.read.case_journey import diagrams_of, version_files
+from workflows.read.case_view import CaseView, build_case, family_instances
 
 
 def _readable(ref: str) -> Family | None:
-    family = db.session.scalar(select(Family).where(Family.ref == ref))
-    if family is None or not may_read(db_session(), current_actor(), family):
-        return None
-    return family
+    return readable_family(db_session(), current_actor(), ref)
 
 
 def _diagrams_json(view: CaseView) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """The managers' dashboard (issue 7): families by stage and district, overdue reviews by team, identified
 families by headline issue, claims by window and state; each a table with a bar chart beside it.
 
-Counts only (workflows/dashboard_queries.py, one GROUP BY per panel), so process owners may see it too
+Counts only (workflows/read/dashboard.py, one GROUP BY per panel), so process owners may see it too
 (they see counts, never family records) and no access-log entry is needed. A team manager sees the
 whole county, so their team can be read against it, with their own team's rows and district marked.
 Anyone outside the managers' groups gets the same 404 as for a page that does not exist.
@@ -17,9 +17,8 @@ from typing import Any
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
 from markupsafe import escape
-from sqlalchemy import select
 
-from engine.access import ADMIN, PROCESS_OWNER, TEAM_MANAGER, Actor
+from engine.access import Actor
 from forms.choices import DISTRICTS
 from web.extensions import session as db_session
 from web.ui.admin.views import only
@@ -29,11 +28,10 @@ from web.ui.dashboard import bp
 from web.ui.dashboard.charts import Bar, bar_chart
 from web.ui.tasks.inbox import options
 from web.wiring import get_engine
-from workflows import dashboard_queries as q
+from workflows.access import DASHBOARD_VIEWERS, Role
 from workflows.frameworks.loader import load_framework
-from workflows.models import TeamSetting
+from workflows.read import dashboard as q
 
-VIEWERS = (TEAM_MANAGER, "tf_project_manager", "tf_coordinator", ADMIN, PROCESS_OWNER)
 # Short names for the chart labels; the table beside each chart has the FOP's full names.
 HEADLINE_SHORT = ("Crime and anti-social behaviour", "Education", "Children who need help",
                   "Worklessness and NEET", "Domestic violence and abuse", "Health")
@@ -60,9 +58,9 @@ class Panel:
 
 def _own_districts(actor: Actor) -> set[str]:
     """The districts of a team manager's teams (a handful of primary-key reads)."""
-    if TEAM_MANAGER not in actor.groups or not actor.teams:
+    if Role.TEAM_MANAGER not in actor.groups:
         return set()
-    return set(db_session().scalars(select(TeamSetting.district).where(TeamSetting.team_id.in_(sorted(actor.teams)))))
+    return q.team_districts(db_session(), actor.teams)
 
 
 def _mark(text: str, yours: bool, what: str) -> dict[str, Any]:
@@ -110,7 +108,7 @@ def review_panel(teams: Iterable[q.TeamReviews], actor: Actor) -> Panel:
     bars = []
     for team in rows:
         name = team.team_name or team.team_id or NO_TEAM
-        yours = team.team_id is not None and team.team_id in actor.teams and TEAM_MANAGER in actor.groups
+        yours = team.team_id is not None and team.team_id in actor.teams and Role.TEAM_MANAGER in actor.groups
         panel.rows.append([_mark(name, yours, "team"), {"text": district_label(team.district)},
                            num(team.open), num(team.overdue)])
         bars.append(Bar(name + (" (your team)" if yours else ""), team.overdue, highlight=yours))
@@ -155,7 +153,7 @@ def claim_panel(rows: Iterable[q.WindowClaims]) -> Panel:
 
 
 @bp.get("/dashboard")
-@only(*VIEWERS)
+@only(*DASHBOARD_VIEWERS)
 def dashboard() -> ResponseReturnValue:
     actor = current_actor()
     district = request.args.get("district") or None

@@ -2,7 +2,7 @@
 
 Admin pages only: everyone else gets the same 404 as for an unknown page. Every page here that shows
 a family or a person writes an access-log entry marked as an administrator read; the collection itself
-lives in workflows/subject_access.py (no Flask), these views only ask and answer.
+lives in workflows/read/subject_access.py (no Flask), these views only ask and answer.
 """
 
 from __future__ import annotations
@@ -16,10 +16,8 @@ from typing import Any, TypeVar
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from engine.access import ADMIN
-from engine.models import AccessLog, User
+from engine.models import AccessLog
 from web.access_log import logs_access
 from web.extensions import db
 from web.extensions import session as db_session
@@ -28,11 +26,12 @@ from web.ui.auth.session import current_actor, signed_in
 from web.ui.errors import html_error
 from web.ui.privacy import bp
 from web.wiring import get_engine
-from workflows.family_view import may_read
-from workflows.models import Family
-from workflows.subject_access import (
+from workflows.access import ADMINS, is_admin, readable_family
+from workflows.read.subject_access import (
     SubjectAccessError,
+    display_names,
     family_access_log,
+    family_exists,
     find_people,
     household,
     subject_access_export,
@@ -53,7 +52,7 @@ def admins_only(mark: Callable[[], tuple[str, str | None] | None]) -> Callable[[
             marked = mark()
             if marked is not None:
                 g.access_log = (marked[0], marked[1][:100] if marked[1] else None)
-            if ADMIN not in current_actor().groups:
+            if not is_admin(current_actor()):
                 abort(404)
             return view(*args, **kwargs)
 
@@ -79,7 +78,7 @@ def _export_asked() -> tuple[str, str | None]:
 
 
 @bp.get("/admin/families")
-@only(ADMIN)
+@only(*ADMINS)
 def admin_families() -> ResponseReturnValue:
     """Find a family by reference, on the way to its access log. Not logged itself: it shows nothing
     but a redirect to the log, whose reading is logged (and everyone else gets 404 whatever the ref)."""
@@ -88,7 +87,7 @@ def admin_families() -> ResponseReturnValue:
     ref = _ref(request.args["ref"])
     if not ref:
         problem = "Enter a family reference"
-    elif REF.match(ref) and db.session.scalar(select(Family.id).where(Family.ref == ref)) is not None:
+    elif REF.match(ref) and family_exists(db.session(), ref):
         return redirect(url_for("privacy.family_access_log", ref=ref))
     else:
         problem = f"No family found with reference {ref}"
@@ -98,24 +97,17 @@ def admin_families() -> ResponseReturnValue:
 
 @bp.get("/admin/families/<ref>/access-log", endpoint="family_access_log")
 @logs_access("family", "ref")  # reading who read a family is itself a read of that family, logged
-@only(ADMIN)
+@only(*ADMINS)
 def family_access_log_page(ref: str) -> ResponseReturnValue:
-    family = db.session.scalar(select(Family).where(Family.ref == ref))
-    if family is None or not may_read(db_session(), current_actor(), family):
+    family = readable_family(db_session(), current_actor(), ref)
+    if family is None:
         return html_error(404)
     before = request.args.get("before", "")
     entries, older = family_access_log(db_session(), family, before=int(before) if before.isdigit() else None,
                                        limit=PAGE_SIZE)
-    names = _display_names({e.username for e in entries if e.username})
+    names = display_names(db_session(), (e.username for e in entries if e.username))
     return render_template("ui/privacy/access_log.html", title=f"Access log for {family.ref}", family=family,
                            entries=entries, names=names, older=older, paged=before.isdigit())
-
-
-def _display_names(usernames: set[str]) -> dict[str, str]:
-    if not usernames:
-        return {}
-    rows = db.session.execute(select(User.username, User.display_name).where(User.username.in_(sorted(usernames))))
-    return {u: n for u, n in rows}
 
 
 # -- subject access ---------------------------------------------------------------------------------

@@ -29,7 +29,8 @@ from web.ui.errors import html_error
 from web.ui.forms_render import Answers, collect, error_ids, first
 from web.ui.referral import drafts
 from web.wiring import get_engine
-from workflows.services.intake import PUBLIC, may_submit
+from workflows.access import may_submit
+from workflows.services.intake import PUBLIC
 
 FORM = "referral"
 # Question pages and the referral's top-level questions each asks, in the order they are asked.

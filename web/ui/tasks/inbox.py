@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from engine import queries
-from engine.access import TEAM_MANAGER, Actor, may_do
+from engine.access import Actor, may_do, may_release
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
 from engine.models import Group, TeamMember, User
 from forms.choices import DISTRICTS
@@ -26,6 +26,7 @@ from web.ui.case.context import district_label
 from web.ui.tasks import bp
 from web.ui.tasks.task_types import task_types
 from web.wiring import get_engine
+from workflows.access import Role
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -34,7 +35,7 @@ FILTER_KEYS = ("group", "district", "type", "due", "sort")
 
 
 def _is_manager(actor: Actor) -> bool:
-    return TEAM_MANAGER in actor.groups and bool(actor.teams)
+    return Role.TEAM_MANAGER in actor.groups and bool(actor.teams)
 
 
 def _filter(actor: Actor, tab: str, args: dict[str, str]) -> queries.TaskFilter:
@@ -100,7 +101,8 @@ def inbox() -> ResponseReturnValue:
         first_url=url_for("tasks.inbox", tab=tab, **filters) if cursor else None,
         groups=groups, districts=DISTRICTS, types=task_types(db_session()), district_label=district_label,
         manager=_is_manager(actor), members=_team_members(actor) if _is_manager(actor) else [],
-        may_do=lambda task: may_do(actor, task), teams=sorted(actor.teams), options=options,
+        may_do=lambda task: may_do(actor, task), may_release=lambda task: may_release(actor, task),
+        teams=sorted(actor.teams), options=options,
         team_options=[(team, team) for team in sorted(actor.teams)],
     )
 

@@ -22,8 +22,7 @@ from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
 from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
-from workflows.family_view import may_read
-from workflows.models import Family
+from workflows.access import Role, readable_family
 
 MAX_CHOICES = 500
 
@@ -31,7 +30,7 @@ MAX_CHOICES = 500
 def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     case_managers = db.session.execute(
         select(User.username, User.display_name).join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == "case_manager", User.active.is_(True)).order_by(User.display_name)
+        .where(GroupMember.group_id == Role.CASE_MANAGER, User.active.is_(True)).order_by(User.display_name)
         .limit(MAX_CHOICES)).all()
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name).limit(MAX_CHOICES)).all()
     return {"household": household_choices(data),
@@ -118,8 +117,7 @@ def task_post(task_id: str) -> ResponseReturnValue:
 
 def _case_url(actor: Actor, family_ref: str | None) -> str | None:
     """A link to the family's case page, only for someone who may read it (else it would be a 404)."""
-    family = db.session.scalar(select(Family).where(Family.ref == family_ref)) if family_ref else None
-    if family is None or not may_read(db_session(), actor, family):
+    if readable_family(db_session(), actor, family_ref) is None:
         return None
     return url_for("case.case", ref=family_ref)
 

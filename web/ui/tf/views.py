@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select
 
 from engine import queries
-from engine.access import ADMIN, may_do
+from engine.access import may_do
 from engine.models import HumanTask, HumanTaskField, TaskStatus
 from web.access_log import logs_access
 from web.claim_file import claim_file_response
@@ -29,10 +29,10 @@ from web.ui.errors import domain_error_page
 from web.ui.tasks.inbox import act_on_task
 from web.ui.tf import bp
 from web.wiring import get_engine
-from workflows.claimability import Facts, Verdict, assess
+from workflows.access import TF_READERS, may_manage_claims
 from workflows.errors import Conflict, DomainError, Invalid
-from workflows.family_view import TF_GROUPS
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
+from workflows.read.claimability import Facts, Verdict, assess
 from workflows.rules import redraw_audit_sample
 from workflows.services import claims
 from workflows.services.claims import INVALIDATABLE
@@ -44,9 +44,9 @@ LIST_LIMIT = 200
 COUNT_CAP = 1000
 
 
-# The TF groups and administrators (the same rule as the services' ``is_tf_reader``); anyone else the same
+# The TF groups and administrators (``workflows.access.is_tf_reader``, as the API); anyone else the same
 # 404 as an unknown window, logged first.
-tf_readers = only(ADMIN, *TF_GROUPS)
+tf_readers = only(*TF_READERS)
 
 
 def case_url(ref: str | None) -> str | None:
@@ -212,7 +212,7 @@ def tf_claim_window(window_id: int) -> ResponseReturnValue:
         "ui/tf/claim_window.html", title=window.name, window=window, rows=rows, total=total, page=page,
         pages=pages, page_size=POOL_PAGE, sample=_sample(window), batch=batch, limit=LIST_LIMIT,
         batch_summary=_batch_summary(window),
-        may_invalidate=actor.is_admin or "tf_team" in actor.groups, invalidatable=INVALIDATABLE,
+        may_invalidate=may_manage_claims(actor), invalidatable=INVALIDATABLE,
         case_url=case_url, page_url=lambda n: url_for("tf.tf_claim_window", window_id=window.id, page=n),
     )
 

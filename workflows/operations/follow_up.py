@@ -1,4 +1,4 @@
-"""Operations after a setback (DOMAIN.md's defaults): a broken window, a Stage 1 audit fail.
+"""Operations after a setback (docs/sources/DOMAIN.md's defaults): a broken window, a Stage 1 audit fail.
 
 A broken window while the family is open goes to the lead professional to record renewed progress,
 which restarts the window from the new anchor; a family that was closed gets no task (its re-referral
@@ -12,21 +12,24 @@ from datetime import datetime
 from typing import Any
 
 from engine.steps import StepContext
+from workflows.access import Role
 from workflows.models import Family, Outcome, WindowFamily
-from workflows.ops_common import DomainError, family_by_ref, param
+from workflows.operations.common import DomainError, family_by_ref, param
 from workflows.rules import sustained_at
 
-_ROUTE_GROUPS = {"parenting_family_team": "parenting_family_team", "signpost_internal": "early_help_unit",
-                 "signpost_external": "early_help_unit"}
+# Route -> the group that leads; plain strings, because they go into the workflow data.
+_ROUTE_GROUPS = {"parenting_family_team": Role.PARENTING_FAMILY_TEAM.value,
+                 "signpost_internal": Role.EARLY_HELP_UNIT.value, "signpost_external": Role.EARLY_HELP_UNIT.value}
+_CASE_MANAGER = Role.CASE_MANAGER.value
 
 
 def lead_professional(family: Family) -> dict[str, Any]:
     """Who leads the work with an open family: its case manager (in their team) once allocated; else the
     route's group (the team's case managers before allocation, the PFT, the EHU for signposting)."""
     if family.case_manager:
-        return {"group": "case_manager", "assignee": family.case_manager, "team": family.team_id}
-    group = _ROUTE_GROUPS.get(family.route or "", "case_manager")
-    return {"group": group, "assignee": None, "team": family.team_id if group == "case_manager" else None}
+        return {"group": _CASE_MANAGER, "assignee": family.case_manager, "team": family.team_id}
+    group = _ROUTE_GROUPS.get(family.route or "", _CASE_MANAGER)
+    return {"group": group, "assignee": None, "team": family.team_id if group == _CASE_MANAGER else None}
 
 
 def broken_window(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +68,7 @@ def evidence_lead(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     family = family_by_ref(ctx.session, param(params, "family_ref"))
     if family.status == "open":
         return {"open": True, "lead": lead_professional(family)}
-    return {"open": False, "lead": {"group": "tf_team", "assignee": None, "team": None}}
+    return {"open": False, "lead": {"group": Role.TF_TEAM.value, "assignee": None, "team": None}}
 
 
 def record_audit_evidence(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, select, union_all
 from sqlalchemy.orm import Session
 
-from engine.models import AccessLog, Event, HumanTask, HumanTaskField
+from engine.models import AccessLog, Event, HumanTask, HumanTaskField, User
 from workflows.models import Claim, Family, Outcome, Person, Referral
 
 LONDON = ZoneInfo("Europe/London")
@@ -281,3 +281,16 @@ def subject_access_export(session: Session, person_ids: Sequence[str], *, now: d
         "access_log": logs,
     }
 
+
+
+def family_exists(session: Session, ref: str) -> bool:
+    return session.scalar(select(Family.id).where(Family.ref == ref)) is not None
+
+
+def display_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """Username -> display name, for the people an access log names."""
+    wanted = sorted(set(usernames))
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))
+    return {u: n for u, n in rows}

@@ -61,7 +61,7 @@ def param(params: dict[str, Any], name: str) -> Any:
 
 def current_progress(outcomes: list[Outcome]) -> list[Outcome]:
     """The progress outcomes that count: a broken one counts (and blocks a claim) until a later outcome
-    for the same indicator re-establishes progress (DOMAIN.md's default). Keyed by indicator, not person:
+    for the same indicator re-establishes progress (docs/sources/DOMAIN.md's default). Keyed by indicator, not person:
     a re-referral's household joins the known family as new people."""
     progress = [o for o in outcomes if o.kind == "progress"]
     return [o for o in progress if not (o.status == "broken" and any(

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from engine.models import Event, HumanTask, HumanTaskField, Instance, TaskStatus, User
 from forms.choices import AUDIT_RESULTS, INDICATORS, PROGRESS, ROLES
-from workflows.case_journey import Diagram, choose, diagrams_of, instance_rows, nodes_of_version, version_files
-from workflows.family_view import claim_view
 from workflows.frameworks.loader import load_framework
 from workflows.models import Claim, ClaimWindow, Family, Outcome, Person, Referral, WindowFamily
+from workflows.read.case_journey import Diagram, choose, diagrams_of, instance_rows, nodes_of_version, version_files
+from workflows.read.family_view import claim_view
 
 LONDON = ZoneInfo("Europe/London")
 

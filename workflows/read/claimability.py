@@ -1,8 +1,8 @@
 """Why a family in a claim window's pool is, or is not, claimable: every reason, in words for the TF team.
 
 Pure: it reads the rows it is given (transient ORM objects will do) and never a database, so each reason
-has a unit test. The outcome rule is DOMAIN.md's default pool rule, the one ``open_claim_pool`` applies at
-the cut-off (workflows/ops_claims.py); a test checks both agree. Applied now, it also tells the team what
+has a unit test. The outcome rule is docs/sources/DOMAIN.md's default pool rule, the one ``open_claim_pool`` applies at
+the cut-off (workflows/operations/claims.py); a test checks both agree. Applied now, it also tells the team what
 changed since the pool was drawn (a window broken after the cut-off, an audit failed, a claim invalidated).
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from workflows.models import Claim, Outcome, WindowFamily
-from workflows.ops_common import LONDON, current_progress
+from workflows.operations.common import LONDON, current_progress
 
 
 class Code(StrEnum):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.steps import StepContext
 from workflows.frameworks import load_framework
 from workflows.models import Claim, Outcome, Referral, TeamSetting
-from workflows.ops_common import (
+from workflows.operations.common import (
     LONDON,
     DomainError,
     add_months,

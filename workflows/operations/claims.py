@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from engine.steps import StepContext
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
-from workflows.ops_common import DomainError, current_progress, earned_autonomy, family_by_ref, param
+from workflows.operations.common import DomainError, current_progress, earned_autonomy, family_by_ref, param
 from workflows.rules import draw_audit_sample
 
 
@@ -32,7 +32,7 @@ def _window(ctx: StepContext, params: dict[str, Any]) -> ClaimWindow:
 
 
 def _claim_type(outcomes: list[Outcome], family: Family, cutoff: datetime) -> str | None:
-    """The claim a family is ready for at the cut-off, or None (DOMAIN.md's default pool rule)."""
+    """The claim a family is ready for at the cut-off, or None (docs/sources/DOMAIN.md's default pool rule)."""
     def ready(o: Outcome) -> bool:
         return o.status in ("running", "sustained") and o.sustained_at is not None and o.sustained_at <= cutoff
     if any(o.kind == "continuous_employment" and ready(o) for o in outcomes):

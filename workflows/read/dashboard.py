@@ -2,7 +2,7 @@
 
 Every function takes the session (and the time, where "overdue" depends on it) and returns small rows
 of labels and counts; nothing here names a person or a family, so the numbers may be shown to process
-owners, who see counts but never records (DESIGN.md's access matrix). A district narrows the panels
+owners, who see counts but never records (docs/sources/DESIGN.md's access matrix). A district narrows the panels
 that have one; a family's district is where it was referred from, a team's is its setting.
 """
 
@@ -133,3 +133,10 @@ def claims_by_window(session: Session, district: str | None = None) -> list[Wind
         .order_by(ClaimWindow.closes_at, ClaimWindow.id)
     )
     return [WindowClaims(w, name, state, int(n)) for w, name, _closes, state, n in session.execute(query)]
+
+
+def team_districts(session: Session, teams: frozenset[str]) -> set[str]:
+    """The districts of these teams (a handful of primary-key reads): a team manager's own rows."""
+    if not teams:
+        return set()
+    return set(session.scalars(select(TeamSetting.district).where(TeamSetting.team_id.in_(sorted(teams)))))

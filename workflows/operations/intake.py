@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from engine.steps import StepContext
 from workflows.models import Family, Person, Referral, TeamSetting, TfRegister, TfRegisterIssue
-from workflows.ops_common import earned_autonomy, family_by_ref, make_ref, param, setting
+from workflows.operations.common import earned_autonomy, family_by_ref, make_ref, param, setting
 from workflows.rules import eligibility
 
 
@@ -57,7 +57,7 @@ def register_referral(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any
 def possible_matches(ctx: StepContext, family: Family, household: list[dict[str, Any]]) -> list[str]:
     """Known families with a member of the same name and date of birth at the same postcode.
 
-    Only suggestions: DOMAIN.md makes the match a decision for the Early Help Unit, never automatic.
+    Only suggestions: docs/sources/DOMAIN.md makes the match a decision for the Early Help Unit, never automatic.
     """
     found: set[str] = set()
     for member in household:

@@ -1,43 +1,15 @@
-"""Reading a family: who may see it (DESIGN.md's access matrix) and everything held about its journey."""
+"""Reading a family: everything held about its journey (who may read it: workflows/access.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, visible_tasks
-from engine.models import HumanTask, HumanTaskField, TaskStatus
+from engine.models import HumanTask, TaskStatus
+from workflows.access import family_tasks
 from workflows.models import Claim, ClaimWindow, Family, Outcome, Person, Referral, TfRegister, WindowFamily
-
-TF_GROUPS = frozenset({"tf_team", "tf_project_manager", "tf_coordinator"})
-ALLOCATED_GROUPS = frozenset({"case_manager", "parenting_family_team"})
-
-
-def _family_tasks(ref: str) -> Any:
-    return and_(HumanTaskField.task_id == HumanTask.id, HumanTaskField.name == "family_ref",
-                HumanTaskField.value == ref)
-
-
-def may_read(session: Session, actor: Actor, family: Family) -> bool:
-    """Role *and* need to know. Everyone else gets the same 404 as for an unknown reference."""
-    if actor.is_admin:
-        return True
-    if TF_GROUPS & actor.groups and session.get(TfRegister, family.id) is not None:
-        return True
-    if "team_manager" in actor.groups and family.team_id and family.team_id in actor.teams:
-        return True
-    if ALLOCATED_GROUPS & actor.groups and family.case_manager == actor.username:
-        return True
-    ref = family.ref or ""
-    # Working on it now (the Early Help Unit in triage, an unallocated PFT task) or, for the
-    # allocated groups, having worked on it.
-    works_on = and_(HumanTask.state == TaskStatus.OPEN, visible_tasks(actor),
-                    or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor.username))
-    if ALLOCATED_GROUPS & actor.groups:
-        works_on = or_(works_on, HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username)
-    return bool(session.scalar(select(exists().where(_family_tasks(ref), works_on))))
 
 
 def family_view(session: Session, family: Family) -> dict[str, Any]:
@@ -50,7 +22,7 @@ def family_view(session: Session, family: Family) -> dict[str, Any]:
         .where(WindowFamily.family_id == family.id).order_by(ClaimWindow.id)
     )
     tasks = session.scalars(
-        select(HumanTask).where(exists().where(_family_tasks(family.ref or "")), HumanTask.state == TaskStatus.OPEN)
+        select(HumanTask).where(exists().where(family_tasks(family.ref or "")), HumanTask.state == TaskStatus.OPEN)
         .order_by(HumanTask.created_at, HumanTask.id).limit(100)
     )
     return {
