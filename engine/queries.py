@@ -1,6 +1,6 @@
-"""The read side: the inbox query, one task, one instance and its history, and the next instance a
-timer sweep should advance. Every query is indexed and bounded; access rules are applied in SQL, so a
-page never loads what the caller may not see.
+"""The read side: the inbox query, one task, one instance and its history, the next instance a
+timer sweep should advance, and the counts operations watch. Every query is indexed and bounded; access
+rules are applied in SQL, so a page never loads what the caller may not see.
 """
 
 from __future__ import annotations
@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 from engine.access import Actor, doable_tasks, instance_visible, may_do, may_see, visible_tasks
 from engine.errors import Invalid, NotFound
 from engine.locking import skipping_locked
-from engine.models import DefinitionVersion, Event, HumanTask, HumanTaskField, Instance, InstanceStatus, TaskStatus
+from engine.models import (
+    DefinitionVersion,
+    Event,
+    HumanTask,
+    HumanTaskField,
+    Instance,
+    InstanceStatus,
+    OutboxMessage,
+    TaskStatus,
+)
 
 MAX_PAGE = 200
 DuePosition = tuple[datetime, int]  # (next timer due at, instance id): where a sweep has got to
@@ -192,3 +201,33 @@ def claim_next_due(session: Session, now: datetime, after: DuePosition | None) -
     if row is None or row[0] is None:
         return None
     return row[0], row[1]
+
+
+@dataclass(frozen=True)
+class EngineCounts:
+    """The engine's state as operations watch it (metrics, alerts)."""
+
+    tasks: dict[tuple[str, str], int]  # (process id, task state) -> tasks
+    incidents_open: int  # instances stopped on an error
+    outbox_backlog: int  # thrown messages not yet delivered
+    timers_due: int  # active instances whose next timer is due and not yet fired
+    deploys: int  # definition bundles deployed
+
+
+def deployed_versions(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(DefinitionVersion)) or 0
+
+
+def engine_counts(session: Session, now: datetime) -> EngineCounts:
+    def count(model: type[Any], *where: Any) -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    by_process = select(HumanTask.process_id, HumanTask.state, func.count()).group_by(HumanTask.process_id,
+                                                                                      HumanTask.state)
+    return EngineCounts(
+        tasks={(process, state): number for process, state, number in session.execute(by_process)},
+        incidents_open=count(Instance, Instance.status == InstanceStatus.ERROR),
+        outbox_backlog=count(OutboxMessage, OutboxMessage.delivered_at.is_(None)),
+        timers_due=count(Instance, Instance.status == InstanceStatus.ACTIVE, Instance.next_timer_due_at <= now),
+        deploys=deployed_versions(session),
+    )

@@ -14,9 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
-from engine.models import DefinitionVersion
+from engine.queries import deployed_versions
 from web.extensions import db
 
 health = Blueprint("health", __name__)
@@ -40,7 +39,7 @@ def readiness() -> dict[str, bool]:
         current = set(MigrationContext.configure(connection).get_current_heads())
         checks["migrations"] = current == migration_heads()
         if checks["migrations"]:
-            checks["definitions"] = bool(db.session.scalar(select(func.count()).select_from(DefinitionVersion)))
+            checks["definitions"] = bool(deployed_versions(db.session()))
     except Exception:
         log.exception("readiness check failed")
         db.session.rollback()

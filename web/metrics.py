@@ -19,18 +19,16 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import timers.metrics  # noqa: F401  (the sweep's metrics join the registry)
-from engine.models import DefinitionVersion, HumanTask, Instance, InstanceStatus, OutboxMessage
+from engine.queries import engine_counts
 from web.extensions import db
 from web.wiring import get_engine
 
@@ -49,27 +47,20 @@ class DatabaseCollector(Collector):
         self._now = now
 
     def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
-        session = self._session()
-
-        def count(model: type[Any], *where: Any) -> int:
-            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
+        counts = engine_counts(self._session(), self._now())
         tasks = GaugeMetricFamily("family_journeys_tasks", "Human tasks by process and state.",
                                   labels=["process", "state"])
-        by_process = select(HumanTask.process_id, HumanTask.state, func.count()).group_by(HumanTask.process_id,
-                                                                                          HumanTask.state)
-        for process, state, number in session.execute(by_process):
+        for (process, state), number in sorted(counts.tasks.items()):
             tasks.add_metric([process, state], number)
         yield tasks
         yield GaugeMetricFamily("family_journeys_incidents_open", "Instances stopped on an error.",
-                                value=count(Instance, Instance.status == InstanceStatus.ERROR))
+                                value=counts.incidents_open)
         yield GaugeMetricFamily("family_journeys_outbox_backlog", "Thrown messages not yet delivered.",
-                                value=count(OutboxMessage, OutboxMessage.delivered_at.is_(None)))
+                                value=counts.outbox_backlog)
         yield GaugeMetricFamily("family_journeys_timers_due", "Active instances whose next timer is due.",
-                                value=count(Instance, Instance.status == InstanceStatus.ACTIVE,
-                                            Instance.next_timer_due_at <= self._now()))
+                                value=counts.timers_due)
         yield CounterMetricFamily("family_journeys_definition_deploys", "Definition bundles deployed.",
-                                  value=count(DefinitionVersion))
+                                  value=counts.deploys)
 
 
 def may_read_metrics() -> bool:
