@@ -1,4 +1,4 @@
-"""The managers' dashboard (issue 7): families by stage and district, overdue reviews by team, identified
+"""The managers' dashboard: families by stage and district, overdue reviews by team, identified
 families by headline issue, claims by window and state; each a table with a bar chart beside it.
 
 Counts only (workflows/read/dashboard.py, one GROUP BY per panel), so process owners may see it too

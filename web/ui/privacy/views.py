@@ -1,4 +1,4 @@
-"""Access logs and subject access exports for administrators (issue 7).
+"""Access logs and subject access exports for administrators.
 
 Admin pages only: everyone else gets the same 404 as for an unknown page. Every page here that shows
 a family or a person writes an access-log entry marked as an administrator read; the collection itself

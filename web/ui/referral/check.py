@@ -5,7 +5,7 @@ which is the intake's idempotency key (workflows/services/intake.py, the same in
 click, a resubmitted or back-buttoned check page finds the referral the key already made and shows the
 same confirmation: never a second referral. A key from a page whose answers have since changed is not
 sent: the check page is shown again. The confirmation is only for the browser session that sent it
-(DESIGN.md: a referrer sees only their own submission's confirmation); anyone else gets the 404.
+(docs/sources/DESIGN.md: a referrer sees only their own submission's confirmation); anyone else gets the 404.
 """
 
 from __future__ import annotations

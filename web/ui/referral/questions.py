@@ -1,4 +1,4 @@
-"""The referral form for partner agencies and the public (issue 7), in GOV.UK question pages.
+"""The referral form for partner agencies and the public, in GOV.UK question pages.
 
 One thing per page: who is referring, the household (add another: add, list with change and remove,
 continue), the address and district, the reasons, consent; then check your answers and the

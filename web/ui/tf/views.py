@@ -1,7 +1,7 @@
 """The Troubled Families team's pages: the audit queue by stage, claim windows (pool, sample, batch and why
-each family is or is not claimable), the claim file, and invalidating a claim with a reason (issue 7).
+each family is or is not claimable), the claim file, and invalidating a claim with a reason.
 
-Only the TF groups and administrators (DESIGN.md's access matrix: families on the TF register); anyone
+Only the TF groups and administrators (docs/sources/DESIGN.md's access matrix: families on the TF register); anyone
 else gets the same 404 as for an unknown window, and every page is access-logged. Reads share the
 engine's indexed inbox queries and the claim file's code (web/claim_file.py, shared with the API); a
 claim's invalidation is workflows/services/claims.py, as for the API.
