@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from marshmallow.experimental.context import Context
 
+# forms/ imports nothing of the project (a test holds it to that), so it names the council's zone itself.
 LONDON = ZoneInfo("Europe/London")
 
 IndicatorCheck = Callable[[int, dict[str, Any], str], str | None]

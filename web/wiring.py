@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
@@ -13,6 +12,7 @@ from engine.runtime import Engine
 from web.database import sqlite_immediate_transactions
 from web.extensions import db
 from workflows.hooks import domain_hooks
+from workflows.rules.moments import LONDON
 
 
 def _session() -> Session:
@@ -27,9 +27,8 @@ def init_engine(app: Flask) -> None:
         clock = SystemClock()
     else:
         raise ValueError(f"CLOCK must be 'system' or 'manual', not {app.config['CLOCK']!r}")
-    london = ZoneInfo("Europe/London")
     # Forms judge "today" by the engine's clock at the time of the call (the demo swaps in a replay clock).
-    hooks = domain_hooks(today=lambda: app.extensions["engine"].clock.now().astimezone(london).date())
+    hooks = domain_hooks(today=lambda: app.extensions["engine"].clock.now().astimezone(LONDON).date())
     engine = Engine(
         session=_session,
         forms=hooks.forms,

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from workflows.rules.moments import LONDON
 
 
 def london(moment: datetime | None, *, with_time: bool = True) -> str:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.models import CouncilSetting, Family, Outcome
-
-LONDON = ZoneInfo("Europe/London")
+from workflows.rules.moments import LONDON
 
 
 class DomainError(ValueError):

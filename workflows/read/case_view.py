@@ -12,7 +12,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
@@ -23,8 +22,7 @@ from workflows.frameworks.loader import load_framework
 from workflows.models import Claim, ClaimWindow, Family, Outcome, Person, Referral, WindowFamily
 from workflows.read.case_journey import Diagram, choose, diagrams_of, instance_rows, nodes_of_version, version_files
 from workflows.read.family_view import claim_view
-
-LONDON = ZoneInfo("Europe/London")
+from workflows.rules.moments import LONDON
 
 TIMELINE_LIMIT = 100
 SCAN_LIMIT = 400  # events read to fill the timeline once the engine's bookkeeping is left out

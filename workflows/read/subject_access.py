@@ -17,15 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import AccessLog, Event, HumanTask, HumanTaskField, User
 from workflows.models import Claim, Family, Outcome, Person, Referral
+from workflows.rules.moments import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 MATCH_LIMIT = 50  # people found by name and date of birth: a search, not a listing
 TASK_LIMIT = 2000  # a family's tasks over its whole journey; far more than any real case has
 EVENT_LIMIT = 5000

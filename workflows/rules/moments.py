@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+LONDON = ZoneInfo("Europe/London")  # the council's zone: the one the project uses (forms/ names its own)
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EXAMPLE = "2027-03-01T00:00:00+00:00"
 
