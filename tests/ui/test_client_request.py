@@ -84,6 +84,7 @@ def test_the_accessors_read_named_elements() -> None:
     assert page.title == "Cases - Family journeys" and page.h1 == "Cases"
     assert page.banner == "Saved cm1"
     assert page.error_summary == ["Enter a name", "Enter a date"]
+    assert page.error_summary_links == [("#a", "Enter a name"), ("#b", "Enter a date")]
     assert page.rows("#t") == [["F-1", "Triage"], ["F-2", "Closed"]]
     assert page.column("#t", 1) == ["Triage", "Closed"]
     assert page.text("#t th") == "Ref"
