@@ -74,13 +74,21 @@ def test_the_accessors_read_named_elements() -> None:
           <li><a href="#a">Enter a name</a></li><li><a href="#b">Enter a date</a></li></ul></div>
         <table id="t"><thead><tr><th>Ref</th><th>Stage</th></tr></thead>
           <tbody><tr><th>F-1</th><td>Triage
-          </td></tr><tr><th>F-2</th><td>Closed</td></tr></tbody></table>""")))
+          </td></tr><tr><th>F-2</th><td>Closed</td></tr></tbody></table>
+        <dl class="govuk-summary-list">
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Status</dt>
+            <dd class="govuk-summary-list__value"><strong>Open</strong></dd>
+            <dd class="govuk-summary-list__actions"><a href="#">Change</a></dd></div>
+          <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Team</dt>
+            <dd class="govuk-summary-list__value">North</dd></div></dl>""")))
     assert page.title == "Cases - Family journeys" and page.h1 == "Cases"
     assert page.banner == "Saved cm1"
     assert page.error_summary == ["Enter a name", "Enter a date"]
+    assert page.error_summary_links == [("#a", "Enter a name"), ("#b", "Enter a date")]
     assert page.rows("#t") == [["F-1", "Triage"], ["F-2", "Closed"]]
     assert page.column("#t", 1) == ["Triage", "Closed"]
     assert page.text("#t th") == "Ref"
+    assert page.summary_list() == {"Status": "Open", "Team": "North"}  # not the row's Change link
     with pytest.raises(AssertionError, match="nothing matches"):
         page.text("#missing")
 

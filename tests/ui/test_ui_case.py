@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import AccessLog, HumanTask, Instance, User
+from tests.fixtures.client_request import Page, normalise
 from tests.fixtures.lifecycle import TEAM, Journey
 from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
@@ -66,45 +67,78 @@ def _log(ref: str) -> list[tuple[str | None, int, bool]]:
     return [(r.username, r.status_code, r.admin_read) for r in rows]
 
 
-def _diagrams(html: str) -> dict[str, Any]:
-    found = re.search(r'<script type="application/json" id="case-diagrams">(.*?)</script>', html, re.S)
+# The case page's tables, each the first after its section's heading.
+HOUSEHOLD, PLAN, OUTCOMES = ("#household ~ .app-table-wrap table", "#plan ~ .app-table-wrap table",
+                             "#outcomes ~ .app-table-wrap table")
+TIMELINE_TITLES = ".moj-timeline__title"
+
+
+def _diagrams(page: Page) -> dict[str, Any]:
+    found = page.select_one('script#case-diagrams[type="application/json"]').string
     assert found, "no diagram data on the page"
-    return json.loads(found.group(1))
+    return json.loads(found)
+
+
+def _indicators(page: Page) -> dict[str, list[str]]:
+    """The identified indicators section: each headline issue (its h3) to the items listed under it."""
+    issues: dict[str, list[str]] = {}
+    headline = ""
+    for element in page.select_one("#indicators").find_next_siblings():
+        if element.name == "h2":
+            break
+        if element.name == "h3":
+            headline = normalise(element.get_text(" "))
+        elif element.name == "ul":
+            issues[headline] = [normalise(li.get_text(" ")) for li in element.select("li")]
+    return issues
+
+
+def _now_lists(page: Page) -> list[list[str]]:
+    """Each diagram's text list of its current steps (the "Now" column beside "Done")."""
+    lists = []
+    for steps in page.select(".app-steps"):
+        now = steps.select(".govuk-grid-column-one-half")[0]
+        assert normalise(now.select_one("p").get_text(" ")) == "Now"  # type: ignore[union-attr]
+        lists.append([normalise(li.get_text(" ")) for li in now.select("ul li")])
+    return lists
 
 
 def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1")
     response = _as(client, "cm1").get(f"/families/{ref}")
-    html = response.get_data(as_text=True)
+    page = Page(response)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
-    assert f"Family {ref}" in html and "Newark and Sherwood" in html
-    assert "Sam Smith" in html and "Alex Smith" in html and "1 June 1985" in html
+    assert page.h1 == f"Family {ref}" and page.text(".govuk-caption-l") == "Newark and Sherwood"
+    names = page.column(HOUSEHOLD, 0)
+    assert "Sam Smith" in names and "Alex Smith" in names and "1 June 1985" in page.column(HOUSEHOLD, 1)
     # Indicators under their headline issues.
-    assert re.search(r"Education</h3>\s*<ul[^>]*><li>7\. Child persistently absent from school \(Alex Smith\)", html)
-    assert "Domestic violence and abuse</h3>" in html and "(Sam Smith)" in html
+    issues = _indicators(page)
+    assert issues["Education"][0].startswith("7. Child persistently absent from school (Alex Smith)")
+    assert any("(Sam Smith)" in item for item in issues["Domestic violence and abuse"])
     # The plan's target with the latest review's progress, and the review itself.
-    assert "Attendance over 90%" in html and "20 July 2027" in html
-    assert "On track</strong>" in html and "Attendance 93% (review of 1 April 2027)" in html
-    assert "Keep going with the school." in html
+    [target] = page.rows(PLAN)
+    assert target[0].startswith("Attendance over 90%") and target[1] == "20 July 2027"
+    assert page.text(f"{PLAN} .govuk-tag") == "On track" and "Attendance 93% (review of 1 April 2027)" in target[2]
+    assert "Keep going with the school." in page.text("#plan ~ h3 + ul")  # the reviews
     # The open review, linked to its task page.
     task = db.session.scalars(select(HumanTask).where(HumanTask.bpmn_id == "review",
                                                       HumanTask.state == "open")).one()
-    assert f'href="/tasks/{task.id}">Review the action plan</a>' in html
+    assert page.text(f'#tasks + ul a[href="/tasks/{task.id}"]') == "Review the action plan"
     # The timeline, newest first, people by name.
-    titles = re.findall(r'<h3 class="moj-timeline__title">([^<]+)</h3>', html)
+    titles = page.texts(TIMELINE_TITLES)
     assert titles[0] == "Review the action plan: waiting for cm1"
     assert "Triage the referral: done" in titles and titles.index("Review the action plan: done") < titles.index(
         "Agree the Family Action Plan: done")
     # The diagram of case management, with the review current and the plan completed.
-    data = _diagrams(html)
+    data = _diagrams(page)
     chosen = data["diagrams"][data["selected"]]
     assert chosen["title"] == "Early Help Case Management" or "case_management" in chosen["url"]
     assert "review" in chosen["current"] and "plan" in chosen["completed"] and "plan" not in chosen["current"]
     assert "/families/" + ref + "/diagram/" in chosen["url"]
     # The text list that stands in for the diagram without JavaScript.
-    assert re.search(r"<p[^>]*>Now</p>\s*<ul[^>]*><li>Review the action plan</li>", html)
-    assert '<figure class="app-case-diagram" data-case-diagram hidden>' in html  # shown by its script only
+    assert any(now[:1] == ["Review the action plan"] for now in _now_lists(page))
+    assert page.select_one("figure.app-case-diagram[data-case-diagram]").has_attr("hidden")  # shown by its script
     assert _log(ref) == [("cm1", 200, False)]
 
 
@@ -115,7 +149,7 @@ def test_the_team_manager_the_tf_team_and_an_admin_may_read_it_and_the_admin_rea
     for username in ("tm1", "tf1", "admin"):
         response = _as(client, username).get(f"/families/{ref}")
         assert response.status_code == 200, username
-        assert "Attendance over 90%" in response.get_data(as_text=True)
+        assert any(target.startswith("Attendance over 90%") for target in Page(response).column(PLAN, 0))
     assert _log(ref) == [("tm1", 200, False), ("tf1", 200, False), ("admin", 200, True)]
 
 
@@ -137,7 +171,8 @@ def test_outsiders_get_the_same_404_as_an_unknown_reference_and_every_attempt_is
         assert refused.status_code == missing.status_code == 404, username
         assert _normalised(refused.get_data(as_text=True), ref) == _normalised(missing.get_data(as_text=True),
                                                                                 unknown), username
-        assert "Sam Smith" not in refused.get_data(as_text=True)
+        assert "Sam Smith" not in refused.get_data(as_text=True)  # anywhere on the page
+        assert Page(refused).h1 == "Page not found"
     assert _log(ref) == [("cm9", 404, False), ("cm2", 404, False), ("partner", 404, False), ("owner", 404, False)]
     assert [(u, s) for u, s, _ in _log(unknown)] == [("cm9", 404), ("cm2", 404), ("partner", 404), ("owner", 404)]
 
@@ -157,14 +192,14 @@ def test_the_countdown_follows_the_project_clock(client: FlaskClient, journey: J
     outcome = db.session.scalars(select(Outcome).where(Outcome.indicator == 22)).one()
     assert outcome.sustained_at is not None
     before = days_until(outcome.sustained_at, get_engine().clock.now())
-    html = _as(client, "cm1").get(f"/families/{ref}").get_data(as_text=True)
-    assert f'data-days="{before}">{before} days to go</strong>' in html
+    page = Page(_as(client, "cm1").get(f"/families/{ref}"))
+    assert f"{before} days to go" in page.texts(f'{OUTCOMES} strong.app-countdown[data-days="{before}"]')
     assert london(outcome.sustained_at, with_time=False) == "1 October 2027"  # 23:00 UTC is midnight in London
-    assert "1 October 2027" in html
+    assert "1 October 2027" in page.texts(f"{OUTCOMES} td .app-nowrap")  # the Sustained by column
     journey.clock(advance="P10D")
     db.session.rollback()
-    html = _as(client, "cm1").get(f"/families/{ref}").get_data(as_text=True)
-    assert f'data-days="{before - 10}">{before - 10} days to go</strong>' in html
+    page = Page(_as(client, "cm1").get(f"/families/{ref}"))
+    assert f"{before - 10} days to go" in page.texts(f'{OUTCOMES} strong.app-countdown[data-days="{before - 10}"]')
 
 
 def test_the_timeline_shows_only_this_familys_events_from_a_shared_claim_window(
@@ -181,12 +216,12 @@ def test_the_timeline_shows_only_this_familys_events_from_a_shared_claim_window(
     journey.audit(first, 1)
     assert db.session.scalars(select(WindowFamily)).all().__len__() == 2  # both families share the window
     _passwords(journey, "tf1")
-    html = _as(client, "tf1").get(f"/families/{first}").get_data(as_text=True)
-    titles = re.findall(r'<h3 class="moj-timeline__title">([^<]+)</h3>', html)
+    page = Page(_as(client, "tf1").get(f"/families/{first}"))
+    titles = page.texts(TIMELINE_TITLES)
     assert titles.count("Stage 1 audit: done") == 1
     assert titles.count("Stage 1 audit: waiting for tf team") == 1  # the other family's is left out
-    assert second not in html and "Jo Brown" not in html and "Kim Brown" not in html
-    audit = [d for d in _diagrams(html)["diagrams"] if d["url"].endswith("/family_audit.bpmn")]
+    assert second not in page.html and "Jo Brown" not in page.html and "Kim Brown" not in page.html  # anywhere
+    audit = [d for d in _diagrams(page)["diagrams"] if d["url"].endswith("/family_audit.bpmn")]
     assert len(audit) == 1 and "audit_stage_1" in audit[0]["completed"]
     assert "audit_stage_1" not in audit[0]["current"]  # the other family's Stage 1 is still open
 
@@ -203,7 +238,7 @@ def test_the_diagram_route_serves_only_this_familys_processes_to_those_who_may_r
     case_manager = _as(client, "cm1")
     response = case_manager.get(url)
     assert response.status_code == 200 and response.mimetype == "application/xml"
-    assert '<bpmn:process id="case_management"' in response.get_data(as_text=True)
+    assert '<bpmn:process id="case_management"' in response.get_data(as_text=True)  # XML, not a page
     assert case_manager.get(f"/families/{ref}/diagram/{mine[0]}/claim_window.bpmn").status_code == 404  # not in it
     assert _as(client, "cm9").get(url).status_code == 404
     # Even an admin gets only this family's instances under its reference.
@@ -217,12 +252,12 @@ def test_the_timeline_is_bounded_and_newest_first(client: FlaskClient, journey: 
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1")
     monkeypatch.setattr(case_view, "TIMELINE_LIMIT", 3)
-    html = _as(client, "cm1").get(f"/families/{ref}").get_data(as_text=True)
-    titles = re.findall(r'<h3 class="moj-timeline__title">([^<]+)</h3>', html)
+    page = Page(_as(client, "cm1").get(f"/families/{ref}"))
+    titles = page.texts(TIMELINE_TITLES)
     # The second review, the first one done (by cm1), the first one opened: the three newest events.
     assert titles == ["Review the action plan: waiting for cm1", "Review the action plan: done",
                       "Review the action plan: waiting for cm1"]
-    assert "The latest 3 events, newest first." in html
+    assert page.text("#timeline + p") == "The latest 3 events, newest first."
 
 
 def test_a_task_page_links_to_the_case_only_for_those_who_may_read_it(client: FlaskClient,
@@ -230,13 +265,14 @@ def test_a_task_page_links_to_the_case_only_for_those_who_may_read_it(client: Fl
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1", "tm1")
     review = journey.task(ref, "review", "cm1")
-    html = _as(client, "cm1").get(f"/tasks/{review['id']}").get_data(as_text=True)
-    assert f'href="/families/{ref}">View the family\'s case</a>' in html
+    page = Page(_as(client, "cm1").get(f"/tasks/{review['id']}"))
+    assert page.text(f'a[href="/families/{ref}"]') == "View the family's case"
     manager = _as(client, "tm1")  # the team's manager may read this family
-    assert f'href="/families/{ref}"' in manager.get(f"/tasks/{review['id']}").get_data(as_text=True)
+    assert Page(manager.get(f"/tasks/{review['id']}")).select(f'a[href="/families/{ref}"]') != []
     _passwords(journey, "ehu1")  # triaged the family, and may no longer read it
     triage = journey.ok(journey.api.get(f"/api/v1/tasks?family_ref={ref}&bpmn_id=triage_referral&state=completed",
                                         as_="ehu1"))["items"][0]
     response = _as(client, "ehu1").get(f"/tasks/{triage['id']}")
     assert response.status_code == 200, "the worker who triaged it still sees their own task"
     assert "View the family" not in response.get_data(as_text=True)  # but not read the family: no link to a 404
+    assert Page(response).select(f'a[href="/families/{ref}"]') == []

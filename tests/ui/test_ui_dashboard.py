@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import User
+from tests.fixtures.client_request import Page, normalise
 from tests.fixtures.dashboard import independent_stages, seed
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, sign_in
@@ -36,13 +37,13 @@ def open_dashboard(client: FlaskClient, username: str, query: str = "") -> Any:
     return client.get("/dashboard" + query)
 
 
-def tables(html: str) -> dict[str, list[list[str]]]:
+def tables(page: Page) -> dict[str, list[list[str]]]:
     """Each table by its caption: the rows as cell texts, the header row first."""
     found = {}
-    for table in lxml.html.fromstring(html).xpath("//table"):
-        caption = table.xpath("string(caption)").strip()
-        found[caption] = [[" ".join(cell.text_content().split()) for cell in row.xpath("th|td")]
-                          for row in table.xpath(".//tr")]
+    for table in page.select("table"):
+        caption = table.select_one("caption")
+        found[normalise(caption.get_text(" ") if caption else "")] = [
+            [normalise(cell.get_text(" ")) for cell in row.select("th, td")] for row in table.select("tr")]
     return found
 
 
@@ -57,8 +58,8 @@ def rows_by_first_cell(table: list[list[str]]) -> dict[str, list[str]]:
     return {row[0]: row[1:] for row in table[1:]}
 
 
-def bars(html: str, chart_id: str) -> int:
-    return len(lxml.html.fromstring(html).xpath(f'//svg[@id="{chart_id}"]//rect[@class="app-chart__bar"]'))
+def bars(page: Page, chart_id: str) -> int:
+    return len(page.select(f'svg[id="{chart_id}"] rect[class="app-chart__bar"]'))
 
 
 def test_the_tables_hold_the_councils_numbers(client: FlaskClient, journey: Journey) -> None:
@@ -67,8 +68,8 @@ def test_the_tables_hold_the_councils_numbers(client: FlaskClient, journey: Jour
     response = open_dashboard(client, "pm1")
     after = get_engine().clock.now()
     assert response.status_code == 200
-    html = response.get_data(as_text=True)
-    found = tables(html)
+    page = Page(response)
+    found = tables(page)
     stages = found["Number of families at each stage, by district"]
     assert stages[0] == ["Stage", "Ashfield", "Bassetlaw", "Broxtowe", "Gedling", "Mansfield", "Newark and Sherwood",
                          "Rushcliffe", "Total"]
@@ -96,56 +97,57 @@ def test_the_tables_hold_the_councils_numbers(client: FlaskClient, journey: Jour
     assert claims[1:] == [["Window 1", "1", "1", "1", "0", str(independent["Window 1"])],
                           ["Window 2", "0", "0", "1", "1", str(independent["Window 2"])],
                           ["Window 3", "0", "0", "0", "0", "0"]]
-    assert f"Counts as of <strong>{london(before)}</strong>" in html or \
-        f"Counts as of <strong>{london(after)}</strong>" in html
+    assert page.text("h1 + p").startswith("Counts as of ")
+    assert page.text("h1 + p strong") in (london(before), london(after))
     # Numbers are right-aligned: every count cell and count heading is numeric.
-    document = lxml.html.fromstring(html)
-    assert document.xpath('//th[normalize-space()="Window 3"]/following-sibling::td[1]/@class') == \
-        ["govuk-table__cell govuk-table__cell--numeric"]
-    assert "Sam Smith" not in html and "F-20" not in html  # counts only: no family is named
+    [window_3] = [th for th in page.select("th") if normalise(th.get_text(" ")) == "Window 3"]
+    following = window_3.find_next_sibling("td")
+    assert following is not None and following.get("class") == ["govuk-table__cell", "govuk-table__cell--numeric"]
+    assert "Sam Smith" not in page.html and "F-20" not in page.html  # counts only: no family is named, anywhere
 
 
 def test_each_chart_has_a_bar_per_row_and_a_name(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
-    html = open_dashboard(client, "admin").get_data(as_text=True)
-    assert (bars(html, "chart-stages"), bars(html, "chart-reviews"), bars(html, "chart-headlines"),
-            bars(html, "chart-claims")) == (6, 3, 6, 3)
-    document = lxml.html.fromstring(html)
-    for chart in document.xpath("//svg"):
+    page = Page(open_dashboard(client, "admin"))
+    assert (bars(page, "chart-stages"), bars(page, "chart-reviews"), bars(page, "chart-headlines"),
+            bars(page, "chart-claims")) == (6, 3, 6, 3)
+    charts = page.select("svg")
+    assert charts
+    for chart in charts:
         assert chart.get("role") == "img"
-        title, desc = chart.get("aria-labelledby").split()
-        assert chart.xpath(f'string(title[@id="{title}"])') and chart.xpath(f'string(desc[@id="{desc}"])')
-    assert document.xpath('string(//svg[@id="chart-reviews"]/desc)') == \
+        title, desc = str(chart.get("aria-labelledby")).split()
+        assert chart.select_one(f':scope > title[id="{title}"]').get_text()  # type: ignore[union-attr]
+        assert chart.select_one(f':scope > desc[id="{desc}"]').get_text()  # type: ignore[union-attr]
+    assert page.select_one('svg[id="chart-reviews"] > desc').get_text() == \
         "Ashfield Early Help Case Management: 0; Newark Early Help Case Management: 1; " \
         "Parenting and Family Team (no team): 0"
-    assert "<script" not in html.split("<main", 1)[1].split("</main>", 1)[0]  # the charts need no JavaScript
+    assert page.select("main script") == []  # the charts need no JavaScript
 
 
 def test_a_team_manager_sees_their_team_against_the_county(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
-    html = open_dashboard(client, "tm2").get_data(as_text=True)
-    reviews = rows_by_first_cell(tables(html)["Open and overdue action-plan reviews, by team"])
+    page = Page(open_dashboard(client, "tm2"))
+    reviews = rows_by_first_cell(tables(page)["Open and overdue action-plan reviews, by team"])
     assert reviews["Ashfield Early Help Case Management Your team"] == ["Ashfield", "1", "0"]
     assert reviews["Newark Early Help Case Management"] == ["Newark and Sherwood", "1", "1"]  # the county too
     assert reviews["All teams"] == ["", "3", "1"]
-    assert "Ashfield (your team)" in tables(html)["Number of families at each stage, by district"][0]
-    assert 'href="/dashboard?district=ashfield">Show only Ashfield (your team)' in html
-    document = lxml.html.fromstring(html)
-    assert document.xpath('//svg[@id="chart-reviews"]//rect[@fill="#003078"]')  # their team's bar stands out
+    assert "Ashfield (your team)" in tables(page)["Number of families at each stage, by district"][0]
+    assert page.text('a[href="/dashboard?district=ashfield"]') == "Show only Ashfield (your team)"
+    assert page.select('svg[id="chart-reviews"] rect[fill="#003078"]')  # their team's bar stands out
 
 
 def test_the_district_filter_narrows_every_panel(client: FlaskClient, journey: Journey) -> None:
     seed(journey)
-    html = open_dashboard(client, "co1", "?district=ashfield").get_data(as_text=True)
-    found = tables(html)
+    page = Page(open_dashboard(client, "co1", "?district=ashfield"))
+    found = tables(page)
     stages = found["Number of families at each stage, by district"]
     assert stages[0] == ["Stage", "Ashfield"]
     assert rows_by_first_cell(stages)["Parenting and Family Team"] == ["1"]
     assert list(rows_by_first_cell(found["Open and overdue action-plan reviews, by team"])) == \
         ["Ashfield Early Help Case Management", "All teams"]
     assert rows_by_first_cell(found["Families on the register, by headline issue"])["Families on the register"] == ["2"]
-    assert "Dashboard: Ashfield" in html and "Show the whole county" in html
-    unknown = client.get("/dashboard?district=atlantis").get_data(as_text=True)
+    assert page.h1 == "Dashboard: Ashfield" and "Show the whole county" in page.texts('a[href="/dashboard"]')
+    unknown = Page(client.get("/dashboard?district=atlantis"))
     assert tables(unknown)["Number of families at each stage, by district"][0][-1] == "Total"  # no filter at all
 
 
@@ -157,7 +159,7 @@ def test_managers_and_process_owners_see_it_and_nobody_else(client: FlaskClient,
         response = client.get("/dashboard")
         if username in VIEWERS:
             assert response.status_code == 200, username
-            assert "Dashboard" in response.get_data(as_text=True)
+            assert Page(response).h1 == "Dashboard"
         else:
             assert response.status_code == 404, username
             unknown_page = unknown_page or without_nonce(client.get("/no-such-page").get_data(as_text=True))
@@ -168,11 +170,13 @@ def test_managers_and_process_owners_see_it_and_nobody_else(client: FlaskClient,
 
 
 def test_an_empty_council_has_nothing_to_count(client: FlaskClient, journey: Journey) -> None:
-    html = open_dashboard(client, "tm1").get_data(as_text=True)
+    page = Page(open_dashboard(client, "tm1"))
+    paragraphs = page.texts("main p")
     for message in ("No families have been referred yet.", "No action-plan reviews are open.",
                     "No families are on the register yet.", "No claim windows have been set up yet."):
-        assert message in html
-    assert "<table" not in html and "<svg" not in html
+        assert message in paragraphs
+    assert page.select("table") == [] and page.select("svg") == []
+    assert "<table" not in page.html and "<svg" not in page.html  # not even as text
 
 
 def test_a_chart_escapes_wraps_and_survives_all_zeros() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
-from html import unescape
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.models import AccessLog, User
+from tests.fixtures.client_request import Page
 from tests.fixtures.lifecycle import REFERRAL, Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
@@ -51,13 +51,8 @@ def same(html: str) -> str:
     return re.sub(r'(nonce|value)="[^"]*"', r'\1=""', html)
 
 
-def rows(html: str) -> list[str]:
-    body = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
-    return re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', body, re.S)
-
-
-def text(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+# The access log's table: When, Who, What, Answer, Administrator read.
+LOG = "#access-log"
 
 
 def test_an_outsiders_refused_attempts_and_the_admins_own_read_are_in_the_access_log(
@@ -67,21 +62,20 @@ def test_an_outsiders_refused_attempts_and_the_admins_own_read_are_in_the_access
     task = journey.task(ref, "allocate", "tm1")
     assert as_(client, "cm2").get(f"/tasks/{task['id']}").status_code == 404
     client = as_(client, "admin")
-    page = client.get(f"/admin/families/{ref}/access-log")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    found = [text(r) for r in rows(html)]
-    assert " cm2 " in found[0] and "GET /tasks/<task_id>" in found[0] and f"task {task['id']}" in found[0]
-    assert "Refused (404)" in found[0] and found[0].strip().endswith("No")
-    assert "GET /api/v1/families/<ref>" in found[1] and "Refused (404)" in found[1]
-    assert any(" ehu1 " in r and "Shown (200)" in r for r in found)  # the Early Help Unit's triage
-    assert "Older" not in html
+    response = client.get(f"/admin/families/{ref}/access-log")
+    assert response.status_code == 200
+    page = Page(response)
+    found = page.rows(LOG)
+    assert found[0][1:] == ["cm2", f"GET /tasks/<task_id> task {task['id']}", "Refused (404)", "No"], found[0]
+    assert found[1][2].startswith("GET /api/v1/families/<ref>") and found[1][3] == "Refused (404)"
+    assert any(r[1] == "ehu1" and r[3] == "Shown (200)" for r in found)  # the Early Help Unit's triage
+    assert "Older" not in page.html  # anywhere: no link to older entries
     entry = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
     assert entry is not None
     assert (entry.username, entry.route, entry.resource_type, entry.resource_id, entry.status_code,
             entry.admin_read) == ("admin", "/admin/families/<ref>/access-log", "family", ref, 200, True)
-    again = [text(r) for r in rows(client.get(f"/admin/families/{ref}/access-log").get_data(as_text=True))]
-    assert " admin " in again[0] and again[0].strip().endswith("Yes")
+    again = Page(client.get(f"/admin/families/{ref}/access-log")).rows(LOG)
+    assert again[0][1] == "admin" and again[0][4] == "Yes"
 
 
 def test_the_access_log_pages_by_fifty_newest_first(journey: Journey, family: dict[str, Any],
@@ -93,16 +87,15 @@ def test_the_access_log_pages_by_fifty_newest_first(journey: Journey, family: di
                                  route=f"/n{n:02d}", resource_type="family", resource_id=ref, status_code=404))
     db.session.commit()
     client = as_(client, "admin")
-    first = client.get(f"/admin/families/{ref}/access-log").get_data(as_text=True)
-    shown = [re.search(r"/n(\d\d)", r).group(1) for r in rows(first)]  # type: ignore[union-attr]
-    assert shown == [f"{n:02d}" for n in range(59, 9, -1)]
-    assert "1 March 2027, 9:59am" in first  # GMT in March: London time is UTC
-    older = re.search(r'href="([^"]+before=\d+)"', first)
-    assert older, "no link to older entries"
-    second = client.get(older.group(1).replace("&amp;", "&")).get_data(as_text=True)
-    assert [re.search(r"/n(\d\d)", r).group(1) for r in rows(second)] == [  # type: ignore[union-attr]
-        f"{n:02d}" for n in range(9, -1, -1)]
-    assert "Latest entries" in second and "before=" not in second.split("Latest entries")[1]
+    first = Page(client.get(f"/admin/families/{ref}/access-log"))
+    assert [what.split()[:2] for what in first.column(LOG, 2)] == [["GET", f"/n{n:02d}"] for n in range(59, 9, -1)]
+    assert first.column(LOG, 0)[0] == "1 March 2027, 9:59am"  # GMT in March: London time is UTC
+    older = str(first.select_one(".govuk-pagination__next a")["href"])
+    assert re.search(r"before=\d+$", older), "no link to older entries"
+    second = Page(client.get(older))
+    assert [what.split()[:2] for what in second.column(LOG, 2)] == [["GET", f"/n{n:02d}"] for n in range(9, -1, -1)]
+    assert "Latest entries" in second.text(".govuk-pagination__prev")
+    assert second.select('a[href*="before="]') == []  # no link to still older entries
 
 
 @pytest.mark.parametrize("who", ["cm1", "tf1", "owner", "ehu1", "partner"])
@@ -130,7 +123,7 @@ def test_everyone_but_admins_gets_the_not_found_page(family: dict[str, Any], cli
 def test_an_admin_gets_the_same_not_found_page_for_an_unknown_family(family: dict[str, Any],
                                                                      client: FlaskClient) -> None:
     page = as_(client, "admin").get("/admin/families/F-2099-999999/access-log")
-    assert page.status_code == 404 and "Page not found" in page.get_data(as_text=True)
+    assert page.status_code == 404 and Page(page).h1 == "Page not found"
 
 
 def test_finding_a_family_by_reference(family: dict[str, Any], client: FlaskClient) -> None:
@@ -139,10 +132,10 @@ def test_finding_a_family_by_reference(family: dict[str, Any], client: FlaskClie
     assert found.status_code == 302 and found.location == f"/admin/families/{family['family_ref']}/access-log"
     for asked, message in (("", "Enter a family reference"),
                            ("F-2099-999999", "No family found with reference F-2099-999999")):
-        page = client.get(f"/admin/families?ref={asked}")
-        html = page.get_data(as_text=True)
-        assert page.status_code == 400 and "Error: Find a family" in html
-        assert f'<a href="#ref">{message}</a>' in html and f"</span> {message}" in html
+        response = client.get(f"/admin/families?ref={asked}")
+        page = Page(response)
+        assert response.status_code == 400 and page.title == "Error: Find a family - Family journeys"
+        assert page.error_summary_links == [("#ref", message)] and page.text("#ref-error") == f"Error: {message}"
 
 
 def test_an_admin_exports_one_person_without_their_household(family: dict[str, Any], client: FlaskClient) -> None:
@@ -150,7 +143,9 @@ def test_an_admin_exports_one_person_without_their_household(family: dict[str, A
     client = as_(client, "admin")
     search = client.get(f"/admin/subject-access?by=family&family_ref={family['family_ref']}")
     html = search.get_data(as_text=True)
-    assert search.status_code == 200 and "Alex Smith, born 1 September 2012" in html and "Morgan Smith" in html
+    people = Page(search).texts(".govuk-checkboxes__label")
+    assert search.status_code == 200 and "Alex Smith, born 1 September 2012" in people
+    assert any(person.startswith("Morgan Smith, born") for person in people)
     before = db.session.query(AccessLog).count()
     response = client.post("/admin/subject-access/export", data={"csrf_token": csrf(html),
                                                                  "person_id": alex["person_id"]})
@@ -169,8 +164,8 @@ def test_an_admin_exports_one_person_without_their_household(family: dict[str, A
     [entry] = db.session.scalars(select(AccessLog).order_by(AccessLog.id).offset(before))
     assert (entry.username, entry.method, entry.resource_type, entry.resource_id, entry.status_code,
             entry.admin_read) == ("admin", "POST", "person", alex["person_id"], 200, True)
-    log = client.get(f"/admin/families/{family['family_ref']}/access-log").get_data(as_text=True)
-    assert f"person {alex['person_id']}" in text(rows(log)[0])
+    log = Page(client.get(f"/admin/families/{family['family_ref']}/access-log"))
+    assert log.rows(LOG)[0][2].endswith(f"person {alex['person_id']}")
 
 
 def test_an_unknown_person_gets_the_error_message_and_nothing_is_exported(family: dict[str, Any],
@@ -180,11 +175,11 @@ def test_an_unknown_person_gets_the_error_message_and_nothing_is_exported(family
     before = db.session.query(AccessLog).count()
     response = client.post("/admin/subject-access/export", data={"csrf_token": csrf(page.get_data(as_text=True)),
                                                                  "person_id": "P-9999999"})
-    html = response.get_data(as_text=True)
+    refused = Page(response)
     assert response.status_code == 400 and response.mimetype == "text/html"
     assert "Content-Disposition" not in response.headers
-    assert '<a href="#person_id">No person found with ID P-9999999</a>' in html
-    assert "Error: Subject access request" in html
+    assert refused.error_summary_links == [("#person_id", "No person found with ID P-9999999")]
+    assert refused.title == "Error: Subject access request - Family journeys"
     # Nothing exported; the attempt is logged with its answer, as every request for a person is.
     [entry] = db.session.scalars(select(AccessLog).order_by(AccessLog.id).offset(before))
     assert (entry.resource_type, entry.resource_id, entry.status_code, entry.admin_read) == (
@@ -200,20 +195,21 @@ def test_an_unknown_person_gets_the_error_message_and_nothing_is_exported(family
 ])
 def test_a_name_search_with_bad_answers_says_what_is_wrong(family: dict[str, Any], client: FlaskClient, query: str,
                                                            message: str, anchor: str) -> None:
-    page = as_(client, "admin").get(f"/admin/subject-access?by=name&{query}")
-    html = page.get_data(as_text=True)
-    assert page.status_code == 400 and f'<a href="#{anchor}">{message}</a>' in html
-    assert "Download subject access file" not in html
+    response = as_(client, "admin").get(f"/admin/subject-access?by=name&{query}")
+    page = Page(response)
+    assert response.status_code == 400 and page.error_summary_links == [(f"#{anchor}", message)]
+    assert "Download subject access file" not in page.html  # anywhere: no export form
 
 
 def test_a_name_search_finds_the_person_across_families(journey: Journey, family: dict[str, Any],
                                                         client: FlaskClient) -> None:
     again = journey.refer(household=HOUSEHOLD[1:2])
-    html = as_(client, "admin").get(
-        "/admin/subject-access?by=name&given_name=Alex&family_name=Smith&dob-day=1&dob-month=9&dob-year=2012"
-    ).get_data(as_text=True)
-    assert f"in family {family['family_ref']}" in html and f"in family {again['family_ref']}" in html
-    assert "Sam Smith" not in html
+    page = Page(as_(client, "admin").get(
+        "/admin/subject-access?by=name&given_name=Alex&family_name=Smith&dob-day=1&dob-month=9&dob-year=2012"))
+    families = [hint.split(" in family ")[1].split(" (")[0] for hint in page.texts(".govuk-checkboxes__hint")
+                if " in family " in hint]
+    assert sorted(families) == sorted([family["family_ref"], again["family_ref"]])
+    assert "Sam Smith" not in page.html  # anywhere
     entry = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
     assert entry is not None and (entry.resource_type, entry.admin_read) == ("person_search", True)
 
@@ -225,4 +221,4 @@ def test_a_merged_provisional_family_sends_the_admin_to_the_name_search(journey:
     journey.triage(again["family_ref"], [again["people"][0]] * 2, match=family["family_ref"])
     page = as_(client, "admin").get(f"/admin/subject-access?by=family&family_ref={again['family_ref']}")
     message = f"No one is recorded in family {again['family_ref']} now: search by name and date of birth"
-    assert page.status_code == 400 and f'<a href="#family_ref">{message}</a>' in page.get_data(as_text=True)
+    assert page.status_code == 400 and Page(page).error_summary_links == [("#family_ref", message)]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from engine.models import AccessLog, User
+from tests.fixtures.client_request import Page
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
@@ -55,14 +54,25 @@ def person(index: int, answers: dict[str, str]) -> dict[str, str]:
     return {f"household-{index}-{key}": value for key, value in answers.items()}
 
 
-def summary_errors(page: str) -> list[tuple[str, str]]:
-    box = page.split('govuk-error-summary__list"', 1)[1].split("</ul>", 1)[0]
-    return [(href, html.unescape(text)) for href, text in re.findall(r'<a href="([^"]+)">([^<]+)</a>', box)]
-
-
 def main(response: Any) -> str:
     """The page's main content (the identity bar and the script nonce differ between people and requests)."""
-    return str(response.get_data(as_text=True).split("<main", 1)[1].split("</main>", 1)[0])
+    return str(Page(response).select_one("main"))
+
+
+def submit_key(page: Page) -> str:
+    return str(page.select_one('form input[name="submit_key"]')["value"])
+
+
+def answers(page: Page) -> list[str]:
+    """What the check page shows: each person's card title and every summary list's values."""
+    return page.texts(".govuk-summary-card__title") + page.texts(".govuk-summary-list__value")
+
+
+def referral_sent(response: Any) -> Page:
+    """The confirmation page, checked to be one: its panel says the referral was sent."""
+    page = Page(response)
+    assert page.text(".govuk-panel__title") == "Referral sent"
+    return page
 
 
 def fill(client: FlaskClient, members: list[dict[str, str]]) -> None:
@@ -80,10 +90,10 @@ def fill(client: FlaskClient, members: list[dict[str, str]]) -> None:
 
 
 def send(client: FlaskClient) -> Any:
-    page = client.get("/refer/check").get_data(as_text=True)
-    key = re.search(r'name="submit_key" value="([^"]+)"', page)
+    page = Page(client.get("/refer/check"))
+    key = submit_key(page)
     assert key, "no submission key on the check page"
-    return client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": key.group(1)})
+    return client.post("/refer/check", data={"csrf_token": csrf(page.html), "submit_key": key})
 
 
 PAGE_ERRORS = [
@@ -117,9 +127,9 @@ def test_each_page_shows_the_registry_messages_and_stores_nothing(client: FlaskC
                                                                   expected: list[tuple[str, str]]) -> None:
     response = post(client, url, data)
     assert response.status_code == 400
-    page = response.get_data(as_text=True)
-    assert "<title>Error: " in page and "There is a problem" in page
-    assert summary_errors(page) == expected
+    page = Page(response)
+    assert page.title.startswith("Error: ") and page.text(".govuk-error-summary__title") == "There is a problem"
+    assert page.error_summary_links == expected
     assert counts() == (0, 0, 0)
 
 
@@ -128,7 +138,7 @@ def test_the_add_another_question_needs_an_answer(client: FlaskClient, journey: 
     before = db.session.scalars(select(ReferralDraft.answers)).one()
     response = post(client, "/refer/household", {})
     assert response.status_code == 400
-    assert summary_errors(response.get_data(as_text=True)) == [
+    assert Page(response).error_summary_links == [
         ("#add_another", "Select yes if you need to add another household member")]
     db.session.expire_all()
     assert db.session.scalars(select(ReferralDraft.answers)).one() == before
@@ -139,24 +149,28 @@ def test_a_partner_lands_on_the_form_and_sends_a_referral(client: FlaskClient, j
     with_passwords("partner")
     assert sign_in(client, "partner").location == "/"
     assert client.get("/").location == "/refer"
-    assert "Start now" in client.get("/refer").get_data(as_text=True)
+    assert Page(client.get("/refer")).text(".govuk-button--start") == "Start now"
     fill(client, [SAM, ALEX])
-    check = client.get("/refer/check").get_data(as_text=True)
-    for shown in ("Pat Jones", "Meadow Primary School", "Sam Smith", "Alex Smith", "1 June 1985", "Son",
-                  "1 Station Road<br>Newark<br>NG24 1AB", "Newark and Sherwood", "Alex is often absent from school.",
-                  "The family has consented to this referral", "Not given"):
-        assert shown in check, shown
+    check = Page(client.get("/refer/check"))
+    shown = answers(check)
+    for answer in ("Pat Jones", "Meadow Primary School", "Sam Smith", "Alex Smith", "1 June 1985", "Son",
+                   "1 Station Road Newark NG24 1AB", "Newark and Sherwood", "Alex is often absent from school.",
+                   "The family has consented to this referral", "Not given"):
+        assert answer in shown, (answer, shown)
+    [address] = [value for value in check.select(".govuk-summary-list__value")
+                 if " ".join(value.get_text(" ").split()) == "1 Station Road Newark NG24 1AB"]
+    assert "1 Station Road<br/>Newark<br/>NG24 1AB" in address.decode_contents()  # a line each
     response = send(client)
     referral = db.session.scalars(select(Referral)).one()
     assert response.location == f"/refer/confirmation/{referral.ref}"
-    confirmation = client.get(response.location).get_data(as_text=True)
-    assert "Referral sent" in confirmation and f'<strong id="referral-ref">{referral.ref}</strong>' in confirmation
+    confirmation = referral_sent(client.get(response.location))
+    assert confirmation.text(".govuk-panel strong#referral-ref") == referral.ref
     assert referral.submitted_by == "partner" and referral.referrer["organisation"] == "Meadow Primary School"
     assert [(p.given_name, p.role) for p in db.session.scalars(select(Person).order_by(Person.id))] == [
         ("Sam", "adult"), ("Alex", "child")]
     assert counts() == (1, 1, 0)  # the draft is gone: the answers live in the referral now
     status = journey.api.get(f"/api/v1/referrals/{referral.ref}", as_="partner").get_json()
-    assert status["status"] == "received" and "Received" in confirmation  # the page says what the API says
+    assert status["status"] == "received" and "Status: Received" in confirmation.texts("p")  # as the API says
 
 
 def test_household_members_are_added_changed_and_removed(client: FlaskClient, journey: Journey) -> None:
@@ -164,17 +178,19 @@ def test_household_members_are_added_changed_and_removed(client: FlaskClient, jo
     ada = {**ALEX, "given_name": "Ada"}
     for index, answers in enumerate((SAM, ALEX, ada)):
         post(client, f"/refer/household/{index}", person(index, answers))
-    listing = client.get("/refer/household").get_data(as_text=True)
-    assert "You have added 3 household members" in listing
-    assert 'href="/refer/household/1/remove"' in listing and 'href="/refer/household/2"' in listing
-    remove = client.get("/refer/household/1/remove").get_data(as_text=True)
-    assert "Are you sure you want to remove Alex Smith?" in remove
+    listing = Page(client.get("/refer/household"))
+    assert listing.h1 == "You have added 3 household members"
+    assert listing.text('.govuk-summary-list__actions a[href="/refer/household/1/remove"]') == "Remove Alex Smith"
+    assert listing.text('.govuk-summary-list__actions a[href="/refer/household/2"]') == "Change Ada Smith"
+    remove = Page(client.get("/refer/household/1/remove"))
+    assert remove.h1 == "Are you sure you want to remove Alex Smith?"
     assert post(client, "/refer/household/1/remove", {}).location == "/refer/household"
     changed = post(client, "/refer/household/0", person(0, {**SAM, "given_name": "Samantha"}))
     assert changed.location == "/refer/household"
-    listing = client.get("/refer/household").get_data(as_text=True)
-    assert "You have added 2 household members" in listing
-    assert "Samantha Smith" in listing and "Ada Smith" in listing and "Alex Smith" not in listing
+    listing = Page(client.get("/refer/household"))
+    assert listing.h1 == "You have added 2 household members"
+    assert list(listing.summary_list()) == ["Samantha Smith", "Ada Smith"]
+    assert "Alex Smith" not in listing.html  # anywhere on the page
     assert client.get("/refer/household/5").status_code == 404  # only the next new member, never a gap
     assert client.get("/refer/household/2/remove").status_code == 404
     for index in (1, 0):
@@ -184,12 +200,13 @@ def test_household_members_are_added_changed_and_removed(client: FlaskClient, jo
 
 def test_change_links_come_back_to_check_your_answers(client: FlaskClient, journey: Journey) -> None:
     fill(client, [SAM, ALEX])
-    check = client.get("/refer/check").get_data(as_text=True)
+    check = Page(client.get("/refer/check"))
     for href in ("/refer/referrer?return=check", "/refer/household/1?return=check", "/refer/address?return=check",
                  "/refer/reasons?return=check", "/refer/consent?return=check", "/refer/household?return=check"):
-        assert f'href="{href}"' in check, href
-    page = client.get("/refer/reasons?return=check").get_data(as_text=True)
-    assert 'action="/refer/reasons?return=check"' in page and "Alex is often absent from school." in page
+        assert check.select(f'main a[href="{href}"]'), href
+    page = Page(client.get("/refer/reasons?return=check"))
+    assert page.select_one("main form")["action"] == "/refer/reasons?return=check"
+    assert page.text('textarea[name="reasons"]') == "Alex is often absent from school."
     assert post(client, "/refer/reasons?return=check", {"reasons": "Changed."}).location == "/refer/check"
     assert post(client, "/refer/household/1?return=check", person(1, {**ALEX, "relationship": "Stepson"})
                 ).location == "/refer/check"
@@ -198,15 +215,15 @@ def test_change_links_come_back_to_check_your_answers(client: FlaskClient, journ
     assert post(client, "/refer/household/2?return=check", person(2, {**ALEX, "given_name": "Ada"})
                 ).location == "/refer/household?return=check"  # a new member: back to the list first
     assert post(client, "/refer/household?return=check", {"add_another": "no"}).location == "/refer/check"
-    check = client.get("/refer/check").get_data(as_text=True)
-    assert "Changed." in check and "Stepson" in check and "Ada Smith" in check
+    shown = answers(Page(client.get("/refer/check")))
+    assert "Changed." in shown and "Stepson" in shown and "Ada Smith" in shown
 
 
 def test_a_double_click_or_a_resubmitted_page_makes_one_referral(client: FlaskClient,
                                                                  journey: Journey) -> None:
     fill(client, [SAM])
-    page = client.get("/refer/check").get_data(as_text=True)
-    form = {"csrf_token": csrf(page), "submit_key": re.search(r'name="submit_key" value="([^"]+)"', page).group(1)}  # type: ignore[union-attr]
+    page = Page(client.get("/refer/check"))
+    form = {"csrf_token": csrf(page.html), "submit_key": submit_key(page)}
     first = client.post("/refer/check", data=form)
     again = client.post("/refer/check", data=form)  # the second click, or the back button and send again
     assert first.location == again.location and first.location.startswith("/refer/confirmation/R-")
@@ -218,13 +235,14 @@ def test_a_double_click_or_a_resubmitted_page_makes_one_referral(client: FlaskCl
 
 def test_a_key_from_before_a_change_sends_nothing(client: FlaskClient, journey: Journey) -> None:
     fill(client, [SAM])
-    page = client.get("/refer/check").get_data(as_text=True)
-    old = re.search(r'name="submit_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    page = Page(client.get("/refer/check"))
+    old = submit_key(page)
     post(client, "/refer/reasons?return=check", {"reasons": "Changed after the check page."})
-    stale = client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": old})
+    stale = client.post("/refer/check", data={"csrf_token": csrf(page.html), "submit_key": old})
     assert stale.location == "/refer/check"  # shown the answers that would be sent, with a new key
     assert counts()[:2] == (0, 0)
-    assert old not in client.get("/refer/check").get_data(as_text=True)
+    again = Page(client.get("/refer/check"))
+    assert old not in again.html and submit_key(again) not in ("", old)
 
 
 def test_the_confirmation_is_only_for_the_session_that_sent_it(client: FlaskClient, journey: Journey,
@@ -250,12 +268,12 @@ def test_the_confirmation_is_only_for_the_session_that_sent_it(client: FlaskClie
 
 
 def test_the_public_refer_signed_out(client: FlaskClient, journey: Journey) -> None:
-    assert 'href="/refer">refer a family to Early Help</a>' in client.get("/sign-in").get_data(as_text=True)
+    assert "refer a family to Early Help" in Page(client.get("/sign-in")).texts('main a[href="/refer"]')
     start = client.get("/refer")
-    assert start.status_code == 200 and "Start now" in start.get_data(as_text=True)
+    assert start.status_code == 200 and Page(start).text(".govuk-button--start") == "Start now"
     fill(client, [SAM, ALEX])
     url = send(client).location
-    assert "Referral sent" in client.get(url).get_data(as_text=True)
+    referral_sent(client.get(url))
     referral = db.session.scalars(select(Referral)).one()
     assert referral.submitted_by == "(public)"  # the public pseudo-actor: no account is ever this
     assert counts() == (1, 1, 0)
@@ -266,7 +284,8 @@ def test_people_who_may_not_refer_are_told_so(client: FlaskClient, journey: Jour
     sign_in(client, "cm1")
     for url in ("/refer", "/refer/referrer", "/refer/check"):
         response = client.get(url)
-        assert response.status_code == 403 and "Your account cannot make referrals" in response.get_data(as_text=True)
+        assert response.status_code == 403
+        assert Page(response).text("h1 + p").startswith("Your account cannot make referrals")
     assert post(client, "/refer/referrer", REFERRER).status_code == 403
     assert counts() == (0, 0, 0)
 
@@ -278,17 +297,24 @@ def test_a_big_household_stays_out_of_the_cookie(client: FlaskClient, journey: J
     fill(client, members)
     cookie = client.get_cookie("session")
     assert cookie is not None and len(cookie.value) < 1000
-    check = client.get("/refer/check").get_data(as_text=True)
-    assert all(f"Child{n} {long_name}" in check for n in range(8))
+    titles = Page(client.get("/refer/check")).texts(".govuk-summary-card__title")
+    assert titles == [f"Child{n} {long_name}" for n in range(8)]
     send(client)
     assert db.session.scalar(select(func.count()).select_from(Person)) == 8
 
 
+def referrer_name(client: FlaskClient) -> str:
+    """The referrer's name as the referrer page fills it in."""
+    return str(Page(client.get("/refer/referrer")).select_one('input[name="referrer-name"]').get("value", ""))
+
+
 def test_abandoned_drafts_expire(client: FlaskClient, journey: Journey, ctx: Any) -> None:
     post(client, "/refer/referrer", REFERRER)
-    assert "Pat Jones" in client.get("/refer/referrer").get_data(as_text=True)
+    assert referrer_name(client) == "Pat Jones"
     journey.clock(advance="PT25H")
-    assert "Pat Jones" not in client.get("/refer/referrer").get_data(as_text=True)
+    expired = client.get("/refer/referrer")
+    assert "Pat Jones" not in expired.get_data(as_text=True)  # anywhere on the page
+    assert Page(expired).select_one('input[name="referrer-name"]').get("value", "") == ""
     post(ctx.test_client(), "/refer/referrer", REFERRER)  # someone else starts: the abandoned one is purged
     assert counts() == (0, 0, 1)
 
@@ -302,8 +328,8 @@ def test_a_timed_out_partner_keeps_their_answers(client: FlaskClient, journey: J
     response = client.post("/refer/reasons", data={"csrf_token": token, **REASONS})
     assert response.location == "/sign-in?next=%2Frefer%2Freasons&timeout=1"
     sign_in(client, "partner")
-    assert "Alex is often absent from school." in client.get("/refer/reasons").get_data(as_text=True)
-    assert "Pat Jones" in client.get("/refer/referrer").get_data(as_text=True)
+    assert Page(client.get("/refer/reasons")).text('textarea[name="reasons"]') == "Alex is often absent from school."
+    assert referrer_name(client) == "Pat Jones"
     assert counts() == (0, 0, 1)
 
 
@@ -311,20 +337,20 @@ def test_a_second_click_while_the_first_is_being_sent_waits_for_it(client: Flask
                                                                    journey: Journey) -> None:
     """The first click has claimed the key and not finished: the second one sends nothing and says so."""
     fill(client, [SAM])
-    page = client.get("/refer/check").get_data(as_text=True)
-    key = re.search(r'name="submit_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    page = Page(client.get("/refer/check"))
+    key = submit_key(page)
     answers = drafts.answers(db.session.scalars(select(ReferralDraft)).one())
     body = referral_intake.digest(collect(list(specs().values()), answers))
     claim = IdempotentRequest(username="(public)", key=key, body_sha256=body, created_at=datetime.now(UTC))
     db.session.add(claim)
     db.session.commit()
-    waiting = client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": key})
+    waiting = client.post("/refer/check", data={"csrf_token": csrf(page.html), "submit_key": key})
     assert waiting.status_code == 409
-    assert "Your referral is being sent" in waiting.get_data(as_text=True)
+    assert Page(waiting).h1 == "Your referral is being sent"
     assert counts() == (0, 0, 1)
     claim.response = {"referral_ref": "R-2027-000042"}  # the first click finishes
     db.session.commit()
-    shown = client.post("/refer/check", data={"csrf_token": csrf(page), "submit_key": key})
+    shown = client.post("/refer/check", data={"csrf_token": csrf(page.html), "submit_key": key})
     assert shown.location == "/refer/confirmation/R-2027-000042"
     assert counts() == (0, 0, 1)
 
@@ -335,5 +361,5 @@ def test_the_early_help_unit_and_admins_may_refer_too(client: FlaskClient, journ
     with_passwords(username)
     sign_in(client, username)
     fill(client, [SAM])
-    assert "Referral sent" in client.get(send(client).location).get_data(as_text=True)
+    referral_sent(client.get(send(client).location))
     assert db.session.scalars(select(Referral.submitted_by)).one() == username

@@ -4,18 +4,18 @@ not claimable, the claim file, and invalidating a claim. Outsiders get 404, and 
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from bs4 import Tag
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from engine.models import AccessLog, HumanTask, User
+from tests.fixtures.client_request import Page
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
@@ -68,8 +68,24 @@ def logged(route_start: str) -> list[tuple[str | None, str, str | None, int, boo
     return [(r.username, r.resource_type, r.resource_id, r.status_code, r.admin_read) for r in rows]
 
 
-def text(response: Any) -> str:
-    return html.unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
+# The claim window page's tables: the pool's follows its h2, and the batch's comes after the pool's.
+POOL, BATCH = "#pool ~ .app-table-wrap table", "#batch ~ .app-table-wrap table"
+
+
+def row_of(page: Page, ref: str, table: str = "table") -> Tag:
+    """The body row of ``table`` whose first cell is the family reference ``ref``."""
+    found = [row for row in page.select_one(table).select("tbody tr")
+             if (cell := row.select_one("th, td")) is not None and cell.get_text(strip=True) == ref]
+    assert len(found) == 1, (ref, page.rows(table))
+    return found[0]
+
+
+def cells(row: Tag) -> list[str]:
+    return [" ".join(cell.get_text(" ").split()) for cell in row.select("th, td")]
+
+
+# The audit queue's current stage tab: its label, its count's badge and the badge's hidden words.
+CURRENT_STAGE = '.moj-sub-navigation__link[aria-current="page"]'
 
 
 def test_the_audit_queue_lists_open_audits_by_stage_with_claim_buttons(
@@ -81,22 +97,23 @@ def test_the_audit_queue_lists_open_audits_by_stage_with_claim_buttons(
     overdue.due_at = get_engine().clock.now() - timedelta(days=1)  # audits have no due date of their own
     db.session.commit()
     client = as_user(client, "tf1")
-    page = client.get("/tf/audits")
-    assert page.status_code == 200
-    body = text(page)
-    assert re.search(r'aria-current="page">Stage 1 <span class="moj-badge moj-badge--blue">2<', body)
-    assert re.search(r">Stage 2 <span class=\"moj-badge moj-badge--blue\">0<", body)
+    response = client.get("/tf/audits")
+    assert response.status_code == 200
+    page = Page(response)
+    assert page.text(CURRENT_STAGE) == "Stage 1 2 open audits"
+    assert "Stage 2 0 open audits" in page.texts(".moj-sub-navigation__link")
     for ref in refs:
-        assert ref in body and f'href="/tasks/{tasks[ref]["id"]}"' in body
-        assert f'value="claim:{tasks[ref]["id"]}"' in body
-    assert body.count("Newark and Sherwood") == 2
-    assert body.count("Overdue</strong>") == 1 and "No due date" in body
-    claimed = client.post("/tf/audits", data={"csrf_token": csrf(page.get_data(as_text=True)), "stage": "1",
+        row = row_of(page, ref)
+        assert row.select_one(f'a[href="/tasks/{tasks[ref]["id"]}"]') is not None
+        assert row.select_one(f'button[value="claim:{tasks[ref]["id"]}"]') is not None
+    assert page.column("table", 1) == ["Newark and Sherwood"] * 2
+    assert page.texts("table .govuk-tag") == ["Overdue"] and "No due date" in page.column("table", 2)
+    claimed = client.post("/tf/audits", data={"csrf_token": csrf(page.html), "stage": "1",
                                               "action": f"claim:{tasks[refs[0]]['id']}"})
     assert claimed.status_code == 302 and claimed.headers["Location"] == "/tf/audits?stage=1"
-    after = text(client.get("/tf/audits?stage=1"))
-    assert "Task claimed: it is now in your tasks" in after
-    assert f'value="unclaim:{tasks[refs[0]]["id"]}"' in after
+    after = Page(client.get("/tf/audits?stage=1"))
+    assert "Task claimed: it is now in your tasks" in after.banner  # the banner shows its <p> as text today
+    assert row_of(after, refs[0]).select_one(f'button[value="unclaim:{tasks[refs[0]]["id"]}"]') is not None
     assert journey.task(refs[0], "audit_stage_1", "tf1")["assignee"] == "tf1"
     assert ("tf1", "task_list", None, 200, False) in logged("/tf/audits")
 
@@ -106,12 +123,13 @@ def test_the_audit_queue_pages_through_a_long_stage(client: FlaskClient, journey
     refs, _ = auditing_window(journey)
     monkeypatch.setattr(tf_pages, "QUEUE_PAGE", 1)
     client = as_user(client, "tf1")
-    first = text(client.get("/tf/audits?stage=1"))
-    following = re.search(r'href="(/tf/audits\?stage=1&cursor=[^"]+)" rel="next"', first)
-    assert following, first
-    second = text(client.get(following.group(1)))
-    assert [ref in first for ref in refs].count(True) == 1 and [ref in second for ref in refs].count(True) == 1
-    assert 'rel="next"' not in second and "First page" in second
+    first = Page(client.get("/tf/audits?stage=1"))
+    following = str(first.select_one('.govuk-pagination a[rel="next"]')["href"])
+    assert following.startswith("/tf/audits?stage=1&cursor=") and following != "/tf/audits?stage=1&cursor="
+    second = Page(client.get(following))
+    assert len(first.column("table", 0)) == 1 and len(second.column("table", 0)) == 1
+    assert sorted(first.column("table", 0) + second.column("table", 0)) == refs
+    assert second.select('a[rel="next"]') == [] and second.text('.govuk-pagination a[rel="prev"]') == "First page"
 
 
 def test_stage_2_is_the_project_managers_queue(client: FlaskClient, journey: Journey) -> None:
@@ -120,9 +138,9 @@ def test_stage_2_is_the_project_managers_queue(client: FlaskClient, journey: Jou
     for ref in refs:
         journey.audit(ref, 1)
     client = as_user(client, "pm1")
-    body = text(client.get("/tf/audits?stage=2"))
-    assert re.search(r'aria-current="page">Stage 2 <span class="moj-badge moj-badge--blue">1<', body)
-    assert picks[0] in body and "value=\"claim:" in body
+    page = Page(client.get("/tf/audits?stage=2"))
+    assert page.text(CURRENT_STAGE) == "Stage 2 1 open audits"
+    assert row_of(page, picks[0]).select_one('button[value^="claim:"]') is not None
 
 
 def test_the_claim_windows_and_a_window_with_why_each_family_is_or_is_not_claimable(
@@ -133,25 +151,25 @@ def test_the_claim_windows_and_a_window_with_why_each_family_is_or_is_not_claima
     journey.audit(failed, 1, result="fail")
     detail = journey.window(window["id"])
     client = as_user(client, "tf1")
-    listing = text(client.get("/tf/claim-windows"))
-    assert f'href="/tf/claim-windows/{window["id"]}">2028 December</a>' in listing
+    listing = Page(client.get("/tf/claim-windows"))
+    assert listing.text(f'table a[href="/tf/claim-windows/{window["id"]}"]') == "2028 December"
     sampled = passed in detail["sample"]["picks"]
     claims = 0 if sampled else 1  # not sampled: its audits are done, so the batch is built
-    assert re.search(r"Auditing</strong></td> <td[^>]*>2</td> <td[^>]*>1</td> <td[^>]*>1</td> "
-                     rf"<td[^>]*>{claims}</td>", listing), listing
-    page = client.get(f"/tf/claim-windows/{window['id']}")
-    assert page.status_code == 200
-    body = text(page)
-    rows = {ref: body.index(ref) for ref in refs}
-    failed_row = body[rows[failed]:body.index("</tr>", rows[failed])]
-    assert "Not claimable" in failed_row
+    [row] = listing.rows("table")
+    assert row[0] == "2028 December" and row[3:] == ["Auditing", "2", "1", "1", str(claims)], row
+    response = client.get(f"/tf/claim-windows/{window['id']}")
+    assert response.status_code == 200
+    page = Page(response)
+    failed_row = cells(row_of(page, failed, POOL))
+    assert failed_row[4] == "Not claimable"
     assert ("Failed the Stage 1 audit: it stays in the pool for the next window. Reasons: Evidence missing."
-            in failed_row)
-    passed_row = body[rows[passed]:body.index("</tr>", rows[passed])]
-    assert ">Claimable<" in passed_row
-    assert ("Waiting for the Stage 2 audit" if sampled else "In this window's batch: claim batched") in passed_row
-    assert detail["sample"]["seed"] in body and "Reproduced" in body
-    assert "1 of the 2 families in the pool" in body
+            in failed_row[5])
+    passed_row = cells(row_of(page, passed, POOL))
+    assert passed_row[4] == "Claimable"
+    assert ("Waiting for the Stage 2 audit" if sampled else "In this window's batch: claim batched") in passed_row[5]
+    assert page.text("code.app-seed") == detail["sample"]["seed"]
+    assert page.text("#sample ~ .govuk-inset-text .govuk-tag") == "Reproduced"
+    assert page.text("#sample + p").startswith("1 of the 2 families in the pool")
     assert ("tf1", "claim_window", str(window["id"]), 200, False) in logged("/tf/claim-windows/")
     assert ("tf1", "claim_window_list", None, 200, False) in logged("/tf/claim-windows")
 
@@ -160,13 +178,14 @@ def test_each_family_links_to_its_case_page_when_the_app_has_one(client: FlaskCl
                                                                  journey: Journey) -> None:
     refs, window = auditing_window(journey, 1)
     client = as_user(client, "tf1")
-    body = text(client.get(f"/tf/claim-windows/{window['id']}"))
+    page = Page(client.get(f"/tf/claim-windows/{window['id']}"))
     if "case.case" not in client.application.view_functions:
         pytest.skip("the case page is not part of this build yet")
     with client.application.test_request_context():
         from flask import url_for
 
-        assert f'href="{url_for("case.case", ref=refs[0])}"' in body
+        link = row_of(page, refs[0], POOL).select_one(f'a[href="{url_for("case.case", ref=refs[0])}"]')
+        assert link is not None and link.get_text(strip=True) == refs[0]
 
 
 def test_the_pool_is_paginated(client: FlaskClient, journey: Journey,
@@ -174,10 +193,10 @@ def test_the_pool_is_paginated(client: FlaskClient, journey: Journey,
     refs, window = auditing_window(journey)
     monkeypatch.setattr(tf_pages, "POOL_PAGE", 1)
     client = as_user(client, "tf1")
-    first = text(client.get(f"/tf/claim-windows/{window['id']}"))
-    second = text(client.get(f"/tf/claim-windows/{window['id']}?page=2"))
-    assert "Families 1 to 1 of 2" in first and refs[0] in first.split('id="sample"')[0]
-    assert "Families 2 to 2 of 2" in second and refs[1] in second.split('id="sample"')[0]
+    first = Page(client.get(f"/tf/claim-windows/{window['id']}"))
+    second = Page(client.get(f"/tf/claim-windows/{window['id']}?page=2"))
+    assert first.text(f"{POOL} caption") == "Families 1 to 1 of 2, by reference" and first.column(POOL, 0) == refs[:1]
+    assert second.text(f"{POOL} caption") == "Families 2 to 2 of 2, by reference" and second.column(POOL, 0) == refs[1:]
     assert client.get(f"/tf/claim-windows/{window['id']}?page=3").status_code == 404
 
 
@@ -193,9 +212,9 @@ def test_an_administrators_read_is_logged_as_one(client: FlaskClient, journey: J
 def test_the_claim_file_downloads_as_csv_and_xlsx(client: FlaskClient, journey: Journey) -> None:
     refs, window = submitted_window(journey)
     client = as_user(client, "tf1")
-    page = text(client.get(f"/tf/claim-windows/{window['id']}"))
+    page = Page(client.get(f"/tf/claim-windows/{window['id']}"))
     csv_url, xlsx_url = (f"/tf/claim-windows/{window['id']}/claim-file.{ext}" for ext in ("csv", "xlsx"))
-    assert f'href="{csv_url}"' in page and f'href="{xlsx_url}"' in page
+    assert [a["href"] for a in page.select("#claim-file ~ .govuk-button-group a")] == [csv_url, xlsx_url]
     as_csv = client.get(csv_url)
     assert as_csv.status_code == 200 and as_csv.mimetype == "text/csv"
     assert as_csv.headers["Content-Disposition"] == f'attachment; filename="claim-file-{window["id"]}.csv"'
@@ -215,6 +234,12 @@ def test_the_claim_file_downloads_as_csv_and_xlsx(client: FlaskClient, journey: 
         ("tf1", "claim_file", str(window["id"]), 404, False)]
 
 
+def no_invalidate_links(page: Page) -> None:
+    """The claim window's batch offers no Invalidate link: its action cells are empty."""
+    assert page.select('a[href$="/invalidate"]') == []
+    assert set(page.column(BATCH, 4)) == {""}
+
+
 def _claim(ref: str) -> Claim:
     db.session.rollback()
     family_id = db.session.execute(select(Family.id).where(Family.ref == ref)).scalar_one()
@@ -223,9 +248,7 @@ def _claim(ref: str) -> Claim:
 
 def main(response: Any) -> str:
     """The page's main content: the same for every outsider (the header names who is signed in)."""
-    found = re.search(r"<main.*</main>", response.get_data(as_text=True), re.S)
-    assert found, response.get_data(as_text=True)
-    return found.group(0)
+    return str(Page(response).select_one("main"))
 
 
 @pytest.mark.parametrize(("reason", "message"), [
@@ -240,13 +263,16 @@ def test_invalidating_without_a_good_reason_says_why_and_writes_nothing(
     client = as_user(client, "tf1")
     url = f"/tf/claims/{claim.id}/invalidate"
     form = client.get(url)
-    assert form.status_code == 200 and "Why is the claim invalid?" in form.get_data(as_text=True)
+    assert form.status_code == 200 and Page(form).text('label[for="reason"]') == "Why is the claim invalid?"
     refused = client.post(url, data={"csrf_token": csrf(form.get_data(as_text=True)), "reason": reason})
     assert refused.status_code == 422
-    body = text(refused)
-    assert "<title>Error: Invalidate a claim" in body
-    assert f'<a href="#reason">{message}</a>' in body  # the error summary
-    assert f'<span class="govuk-visually-hidden">Error:</span> {message}' in body  # beside the field
+    page = Page(refused)
+    assert page.title == "Error: Invalidate a claim - Family journeys"
+    assert page.error_summary == [message]
+    assert page.text(".govuk-error-summary__list a") == message
+    assert page.select_one(".govuk-error-summary__list a")["href"] == "#reason"
+    assert page.text("#reason-error") == f"Error: {message}"  # beside the field
+    assert page.text("#reason-error .govuk-visually-hidden") == "Error:"
     after = _claim(refs[0])
     assert (after.state, after.invalidated_at, after.invalid_reason) == ("submitted", None, None)
 
@@ -255,9 +281,9 @@ def test_invalidating_a_claim_with_a_reason(client: FlaskClient, journey: Journe
     refs, window = submitted_window(journey)
     claim = _claim(refs[0])
     client = as_user(client, "tf1")
-    page = text(client.get(f"/tf/claim-windows/{window['id']}"))
+    page = Page(client.get(f"/tf/claim-windows/{window['id']}"))
     url = f"/tf/claims/{claim.id}/invalidate"
-    assert f'href="{url}"' in page
+    assert row_of(page, refs[0], BATCH).select_one(f'a[href="{url}"]') is not None
     form = client.get(url)
     done = client.post(url, data={"csrf_token": csrf(form.get_data(as_text=True)),
                                   "reason": "  Spot check: attendance evidence forged  "})
@@ -266,13 +292,13 @@ def test_invalidating_a_claim_with_a_reason(client: FlaskClient, journey: Journe
     assert (after.state, after.invalid_reason) == ("invalidated", "Spot check: attendance evidence forged")
     assert after.invalidated_at is not None
     assert timedelta(0) <= get_engine().clock.now() - after.invalidated_at < timedelta(minutes=1)
-    shown = text(client.get(done.headers["Location"]))
-    assert f"Claim for {refs[0]} invalidated" in shown
-    row = shown[shown.index(refs[0], shown.index('id="pool"')):]
-    row = row[:row.index("</tr>")]
-    assert "Not claimable" in row and "Claim invalidated on" in row and "attendance evidence forged" in row
-    again = client.post(url, data={"csrf_token": csrf(shown), "reason": "Twice"})
-    assert again.status_code == 409 and "This claim is invalidated and cannot be invalidated" in text(again)
+    shown = Page(client.get(done.headers["Location"]))
+    assert f"Claim for {refs[0]} invalidated" in shown.banner
+    row = cells(row_of(shown, refs[0], POOL))
+    assert row[4] == "Not claimable" and "Claim invalidated on" in row[5] and "attendance evidence forged" in row[5]
+    again = client.post(url, data={"csrf_token": csrf(shown.html), "reason": "Twice"})
+    assert again.status_code == 409
+    assert Page(again).error_summary == ["This claim is invalidated and cannot be invalidated"]
     assert _claim(refs[0]).invalid_reason == "Spot check: attendance evidence forged"
     assert [e for e in logged("/tf/claims/") if e[0] == "tf1"] == [
         ("tf1", "claim", str(claim.id), status, False) for status in (200, 302, 409)]
@@ -283,13 +309,13 @@ def test_the_project_manager_sees_the_claim_but_may_not_invalidate_it(client: Fl
     refs, window = submitted_window(journey)
     claim = _claim(refs[0])
     client = as_user(client, "pm1")
-    assert "Invalidate<" not in text(client.get(f"/tf/claim-windows/{window['id']}"))
+    no_invalidate_links(Page(client.get(f"/tf/claim-windows/{window['id']}")))
     url = f"/tf/claims/{claim.id}/invalidate"
     assert client.get(url).status_code == 403
     token = csrf(client.get("/tf/audits").get_data(as_text=True))
     refused = client.post(url, data={"csrf_token": token, "reason": "Because"})
     assert refused.status_code == 403
-    assert "Only the TF team records payments and invalid claims." in text(refused)
+    assert Page(refused).text("h1 + p") == "Only the TF team records payments and invalid claims."
     assert _claim(refs[0]).state == "submitted"
 
 
@@ -323,12 +349,14 @@ def test_a_scheduled_window_says_when_its_pool_is_drawn(client: FlaskClient, jou
     window = journey.claim_window("2028 December", CUTOFF, CLOSES)
     passwords("tf1")
     client = as_user(client, "tf1")
-    body = text(client.get(f"/tf/claim-windows/{window['id']}"))
-    assert "The pool is drawn at the local cut-off, 1 December 2028, midnight." in body
-    assert "Not drawn yet" in body and "No claims yet" in body
-    listing = text(client.get("/tf/claim-windows"))
-    assert "Scheduled</strong>" in listing
-    assert text(client.get("/tf/audits")).count("There are no open Stage 1 audits you can see.") == 1
+    page = Page(client.get(f"/tf/claim-windows/{window['id']}"))
+    assert page.text("#pool + p") == "The pool is drawn at the local cut-off, 1 December 2028, midnight."
+    assert page.summary_list()["Stage 2 sample"] == "Not drawn yet"
+    assert page.text("#batch + p").startswith("No claims yet")
+    [row] = Page(client.get("/tf/claim-windows")).rows("table")
+    assert row[3] == "Scheduled"
+    audits = Page(client.get("/tf/audits"))
+    assert [p for p in audits.texts("p") if "no open" in p] == ["There are no open Stage 1 audits you can see."]
 
 
 def test_a_batched_claim_cannot_be_invalidated_before_it_is_submitted(client: FlaskClient,
@@ -340,13 +368,15 @@ def test_a_batched_claim_cannot_be_invalidated_before_it_is_submitted(client: Fl
     claim = _claim(refs[0])
     assert claim.state == "batched"
     client = as_user(client, "tf1")
-    assert "Invalidate<" not in text(client.get(f"/tf/claim-windows/{window['id']}"))
-    form = client.get(f"/tf/claims/{claim.id}/invalidate")
-    assert "A batched claim cannot be invalidated: it has not been submitted yet." in text(form)
-    assert 'name="reason"' not in text(form)
+    no_invalidate_links(Page(client.get(f"/tf/claim-windows/{window['id']}")))
+    form = Page(client.get(f"/tf/claims/{claim.id}/invalidate"))
+    assert form.text("dl.govuk-summary-list + p") == \
+        "A batched claim cannot be invalidated: it has not been submitted yet."
+    assert form.select('[name="reason"]') == []
     refused = client.post(f"/tf/claims/{claim.id}/invalidate",
-                          data={"csrf_token": csrf(form.get_data(as_text=True)), "reason": "Too early"})
-    assert refused.status_code == 409 and "This claim is batched and cannot be invalidated" in text(refused)
+                          data={"csrf_token": csrf(form.html), "reason": "Too early"})
+    assert refused.status_code == 409
+    assert Page(refused).error_summary == ["This claim is batched and cannot be invalidated"]
     assert _claim(refs[0]).state == "batched"
 
 
