@@ -103,7 +103,7 @@ def pool_page(session: Session, window: ClaimWindow, page: int, page_size: int) 
 def pool(session: Session, window_id: int) -> Sequence[tuple[WindowFamily, str | None]]:
     """The whole pool with each family's reference, by reference."""
     return session.execute(select(WindowFamily, Family.ref).join(Family, Family.id == WindowFamily.family_id)
-                           .where(WindowFamily.window_id == window_id).order_by(Family.ref)).tuples().all()
+                           .where(WindowFamily.window_id == window_id).order_by(Family.ref)).all()
 
 
 def batch(session: Session, window_id: int) -> list[Claim]:
@@ -114,7 +114,7 @@ def batch(session: Session, window_id: int) -> list[Claim]:
 def batch_with_refs(session: Session, window_id: int, *, limit: int) -> Sequence[tuple[Claim, str | None]]:
     """The window's claims with each family's reference, by reference."""
     return session.execute(select(Claim, Family.ref).join(Family, Family.id == Claim.family_id)
-                           .where(Claim.window_id == window_id).order_by(Family.ref).limit(limit)).tuples().all()
+                           .where(Claim.window_id == window_id).order_by(Family.ref).limit(limit)).all()
 
 
 def batch_states(session: Session, window_id: int) -> dict[str, int]:

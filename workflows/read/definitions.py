@@ -17,4 +17,4 @@ def deployed_processes(session: Session, *, limit: int) -> Sequence[tuple[str, s
         select(DefinitionProcess.process_id, DefinitionProcess.name, DefinitionVersion.version,
                DefinitionVersion.deployed_by, DefinitionVersion.deployed_at)
         .join(DefinitionVersion, DefinitionVersion.id == DefinitionProcess.version_id)
-        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc()).limit(limit)).tuples().all()
+        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc()).limit(limit)).all()

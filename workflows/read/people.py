@@ -39,12 +39,12 @@ def users_with_memberships(session: Session, *, limit: int) -> UserList:
 
 def group_choices(session: Session) -> Sequence[tuple[str, str]]:
     """Every group as (id, label), by label."""
-    return session.execute(select(Group.id, Group.label).order_by(Group.label)).tuples().all()
+    return session.execute(select(Group.id, Group.label).order_by(Group.label)).all()
 
 
-def team_choices(session: Session, *, limit: int) -> Sequence[tuple[str, str | None]]:
+def team_choices(session: Session, *, limit: int) -> Sequence[tuple[str, str]]:
     """Teams as (id, name), by name."""
-    return session.execute(select(Team.id, Team.name).order_by(Team.name).limit(limit)).tuples().all()
+    return session.execute(select(Team.id, Team.name).order_by(Team.name).limit(limit)).all()
 
 
 def group_ids(session: Session, user_id: int) -> set[str]:
@@ -58,7 +58,7 @@ def team_ids(session: Session, user_id: int) -> set[str]:
 def groups_with_member_counts(session: Session) -> Sequence[tuple[Group, int]]:
     """Every group by id, with how many people are in it."""
     return session.execute(select(Group, func.count(GroupMember.user_id)).outerjoin(GroupMember)
-                           .group_by(Group.id).order_by(Group.id)).tuples().all()
+                           .group_by(Group.id).order_by(Group.id)).all()
 
 
 def teams_with_members(session: Session, *, limit: int) -> tuple[Sequence[Team], dict[str, list[User]]]:

@@ -14,7 +14,7 @@ from workflows.models import TeamSetting
 def teams_with_settings(session: Session, *, limit: int) -> Sequence[tuple[Team, TeamSetting | None]]:
     """Teams by id, each with its settings (None before an administrator sets them)."""
     return session.execute(select(Team, TeamSetting).join(TeamSetting, TeamSetting.team_id == Team.id, isouter=True)
-                           .order_by(Team.id).limit(limit)).tuples().all()
+                           .order_by(Team.id).limit(limit)).all()
 
 
 def member_groups(session: Session, team_id: str) -> dict[str, list[str]]:
