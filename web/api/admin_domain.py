@@ -1,7 +1,7 @@
 """Administrator endpoints for the lifecycle's settings: teams, the council, claim windows.
 
-The writes are workflows/services/ (settings.py, teams.py, claim_windows.py); these views parse, call
-and answer.
+The reads are workflows/read/teams.py, the writes workflows/services/ (settings.py, teams.py,
+claim_windows.py); these views parse, call and answer.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 from marshmallow import ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
 
 from engine.access import Actor
-from engine.models import GroupMember, Team, TeamMember, User
+from engine.models import Team
 from forms.choices import DISTRICTS
 from web.api import api, json_body
 from web.api.auth import current_actor
@@ -22,6 +21,7 @@ from web.api.schemas import StrictSchema
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.models import TeamSetting
+from workflows.read.teams import member_groups, teams_with_settings
 from workflows.services import settings as council
 from workflows.services import teams
 from workflows.services.claim_windows import open_claim_window
@@ -45,13 +45,7 @@ class TeamSettingsSchema(StrictSchema):
 
 
 def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
-    members = db.session.execute(select(User.username, GroupMember.group_id)
-                                 .join(TeamMember, TeamMember.user_id == User.id)
-                                 .join(GroupMember, GroupMember.user_id == User.id, isouter=True)
-                                 .where(TeamMember.team_id == team.id).order_by(User.username))
-    by_user: dict[str, list[str]] = {}
-    for username, group in members:
-        by_user.setdefault(username, []).extend([group] if group else [])
+    by_user = member_groups(db.session(), team.id)
     return {"id": team.id, "name": team.name, "district": settings.district if settings else None,
             "kind": settings.kind if settings else None,
             "review_every_months": settings.review_every_months if settings else None,
@@ -61,8 +55,7 @@ def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
 @api.get("/admin/teams")
 def list_teams() -> ResponseReturnValue:
     _admin()
-    rows = db.session.execute(select(Team, TeamSetting).join(TeamSetting, TeamSetting.team_id == Team.id, isouter=True)
-                              .order_by(Team.id).limit(500))
+    rows = teams_with_settings(db.session(), limit=500)
     return {"items": [team_view(team, settings) for team, settings in rows]}
 
 

@@ -1,7 +1,8 @@
 """Claim windows (pool, sample, batch) and a claim's payment or invalidation (TF team).
 
-The checks and the writes live in workflows/services/claims.py, shared with the TF team's pages, so a
-claim is withdrawn the same way, by the same people, whichever door the request came through.
+The reads are workflows/read/claim_windows.py; the checks and the writes live in
+workflows/services/claims.py, shared with the TF team's pages, so a claim is withdrawn the same way, by
+the same people, whichever door the request came through.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from engine.access import Actor
 from web.access_log import logs_access
@@ -19,7 +19,8 @@ from web.api.errors import ApiError
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.access import is_tf_reader
-from workflows.models import Claim, ClaimWindow, Family, WindowFamily
+from workflows.models import ClaimWindow
+from workflows.read import claim_windows as read
 from workflows.read.family_view import claim_view
 from workflows.services import claims
 
@@ -30,7 +31,7 @@ def _tf_reader(actor: Actor) -> None:
 
 
 def _window(window_id: int) -> ClaimWindow:
-    row = db.session.get(ClaimWindow, window_id)
+    row = read.claim_window(db.session(), window_id)
     if row is None:
         raise ApiError(404, "not_found", f"claim window {window_id} not found")
     return row
@@ -45,7 +46,7 @@ def window_summary(row: ClaimWindow) -> dict[str, Any]:
 @logs_access("claim_window_list")
 def list_claim_windows() -> ResponseReturnValue:
     _tf_reader(current_actor())
-    rows = db.session.scalars(select(ClaimWindow).order_by(ClaimWindow.local_cutoff_at, ClaimWindow.id).limit(200))
+    rows = read.windows(db.session(), limit=200, newest_first=False)
     return {"items": [window_summary(r) for r in rows]}
 
 
@@ -54,9 +55,8 @@ def list_claim_windows() -> ResponseReturnValue:
 def get_claim_window(window_id: int) -> ResponseReturnValue:
     _tf_reader(current_actor())
     window = _window(window_id)
-    pool = db.session.execute(select(WindowFamily, Family.ref).join(Family, Family.id == WindowFamily.family_id)
-                              .where(WindowFamily.window_id == window.id).order_by(Family.ref))
-    batch = db.session.scalars(select(Claim).where(Claim.window_id == window.id).order_by(Claim.id))
+    pool = read.pool(db.session(), window.id)
+    batch = read.batch(db.session(), window.id)
     return {
         **window_summary(window),
         "pool": [{"family_ref": ref, "claim_type": row.claim_type, "sampled": row.sampled, "stages": row.audits,

@@ -1,1 +1,2 @@
-"""Reads for the pages (no Flask): a case, a family, the dashboard, claimability, subject access."""
+"""Reads for the pages and the API (no Flask): a case, a family, the dashboard, claimability, claim windows,
+people and teams, the deployed definitions, subject access."""

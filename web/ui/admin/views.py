@@ -1,7 +1,9 @@
 """Administration: users (groups, teams, password, unlock), groups and their labels, teams, OIDC group
 mapping; and the deployed definitions for process owners. Admin pages are 404 to everyone else.
 
-The writes are workflows/services/users.py and teams.py; these views parse the form, call and render.
+The reads are workflows/read/people.py and definitions.py, and sign_in_state.py beside these views for
+the web's own tables; the writes are workflows/services/users.py and teams.py; these views parse the
+form, call and render.
 """
 
 from __future__ import annotations
@@ -12,17 +14,18 @@ from typing import Any, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import func, select
 
-from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
+from engine.models import User
 from web.extensions import db
 from web.ui.admin import bp
+from web.ui.admin.sign_in_state import group_mappings, locked_user_ids
 from web.ui.auth.oidc import mapping_changes
 from web.ui.auth.passwords import credential_changes, password_problem
 from web.ui.auth.session import current_actor, signed_in
-from web.ui.models import GroupMapping, LoginState
 from web.wiring import get_engine
 from workflows.access import ADMINS, DEFINITION_MANAGERS
+from workflows.read import people
+from workflows.read.definitions import deployed_processes
 from workflows.services import users
 from workflows.services.teams import save_team, team_problems
 
@@ -46,26 +49,16 @@ def only(*groups: str) -> Callable[[F], F]:
 @bp.get("/admin/users")
 @only(*ADMINS)
 def admin_users() -> ResponseReturnValue:
-    users = db.session.scalars(select(User).order_by(User.username).limit(LIST_LIMIT)).all()
-    ids = [u.id for u in users]
-    groups: dict[int, list[str]] = {}
-    for user_id, label in db.session.execute(select(GroupMember.user_id, Group.label).join(Group).where(
-            GroupMember.user_id.in_(ids)).order_by(Group.label)):
-        groups.setdefault(user_id, []).append(label)
-    teams: dict[int, list[str]] = {}
-    for user_id, name in db.session.execute(select(TeamMember.user_id, Team.name).join(Team).where(
-            TeamMember.user_id.in_(ids)).order_by(Team.name)):
-        teams.setdefault(user_id, []).append(name)
-    locked = {s.user_id for s in db.session.scalars(select(LoginState).where(
-        LoginState.user_id.in_(ids), LoginState.locked_until > get_engine().clock.now()))}
-    return render_template("ui/admin/users.html", title="Users", users=users, groups=groups, teams=teams,
-                           locked=locked)
+    listed = people.users_with_memberships(db.session(), limit=LIST_LIMIT)
+    locked = locked_user_ids([u.id for u in listed.users], get_engine().clock.now())
+    return render_template("ui/admin/users.html", title="Users", users=listed.users, groups=listed.groups,
+                           teams=listed.teams, locked=locked)
 
 
 def _user_form(user: User | None, errors: list[dict[str, str]], values: dict[str, Any],
                status: int = 200) -> ResponseReturnValue:
-    all_groups = db.session.execute(select(Group.id, Group.label).order_by(Group.label)).all()
-    all_teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name).limit(LIST_LIMIT)).all()
+    all_groups = people.group_choices(db.session())
+    all_teams = people.team_choices(db.session(), limit=LIST_LIMIT)
     return render_template("ui/admin/user.html", title=f"Edit {user.username}" if user else "Add a user",
                            user=user, errors=errors, values=values, all_groups=all_groups,
                            all_teams=all_teams), status
@@ -74,8 +67,7 @@ def _user_form(user: User | None, errors: list[dict[str, str]], values: dict[str
 def _current_values(user: User) -> dict[str, Any]:
     return {
         "display_name": user.display_name, "email": user.email or "", "active": user.active,
-        "groups": set(db.session.scalars(select(GroupMember.group_id).where(GroupMember.user_id == user.id))),
-        "teams": set(db.session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id))),
+        "groups": people.group_ids(db.session(), user.id), "teams": people.team_ids(db.session(), user.id),
     }
 
 
@@ -138,10 +130,8 @@ def admin_groups() -> ResponseReturnValue:
                               also=mapping_changes((claim, mapped) if claim and mapped else None, unmap))
             flash("Groups saved")
             return redirect(url_for("admin.admin_groups"))
-    groups = db.session.execute(select(Group, func.count(GroupMember.user_id)).outerjoin(GroupMember)
-                                .group_by(Group.id).order_by(Group.id)).all()
-    mappings = db.session.scalars(select(GroupMapping).order_by(GroupMapping.claim_value)).all()
-    return render_template("ui/admin/groups.html", title="Groups", groups=groups, mappings=mappings,
+    groups = people.groups_with_member_counts(db.session())
+    return render_template("ui/admin/groups.html", title="Groups", groups=groups, mappings=group_mappings(),
                            errors=errors), 400 if errors else 200
 
 
@@ -156,11 +146,7 @@ def admin_teams() -> ResponseReturnValue:
             save_team(db.session(), current_actor(), team_id, name or None)
             flash(f"Saved team {team_id}")
             return redirect(url_for("admin.admin_teams"))
-    teams = db.session.scalars(select(Team).order_by(Team.name).limit(LIST_LIMIT)).all()
-    members: dict[str, list[User]] = {}
-    for team_id, user in db.session.execute(select(TeamMember.team_id, User).join(User).where(
-            TeamMember.team_id.in_([t.id for t in teams])).order_by(User.display_name)):
-        members.setdefault(team_id, []).append(user)
+    teams, members = people.teams_with_members(db.session(), limit=LIST_LIMIT)
     return render_template("ui/admin/teams.html", title="Teams", teams=teams, members=members,
                            errors=errors), 400 if errors else 200
 
@@ -168,9 +154,5 @@ def admin_teams() -> ResponseReturnValue:
 @bp.get("/admin/definitions")
 @only(*DEFINITION_MANAGERS)
 def admin_definitions() -> ResponseReturnValue:
-    rows = db.session.execute(
-        select(DefinitionProcess.process_id, DefinitionProcess.name, DefinitionVersion.version,
-               DefinitionVersion.deployed_by, DefinitionVersion.deployed_at)
-        .join(DefinitionVersion, DefinitionVersion.id == DefinitionProcess.version_id)
-        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc()).limit(LIST_LIMIT)).all()
+    rows = deployed_processes(db.session(), limit=LIST_LIMIT)
     return render_template("ui/admin/definitions.html", title="Process definitions", rows=rows)
