@@ -14,7 +14,7 @@ from flask import Response
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from web.extensions import session
+from web.extensions import db
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
 from workflows.operations.common import london_day
 
@@ -26,15 +26,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def claim_file_rows(window: ClaimWindow) -> list[list[str]]:
     """attached_on is the TF register date; outcomes ``indicator:status``; sustained_on the London day the
     last window ended (a window ends at 00:00 London, so the UTC date would be a day early in summer)."""
-    db = session()
-    rows = db.execute(select(Claim, Family, WindowFamily).join(Family, Family.id == Claim.family_id)
+    rows = db.session.execute(select(Claim, Family, WindowFamily).join(Family, Family.id == Claim.family_id)
                       .join(WindowFamily, (WindowFamily.family_id == Claim.family_id)
                             & (WindowFamily.window_id == Claim.window_id))
                       .where(Claim.window_id == window.id).order_by(Family.ref))
     out: list[list[str]] = []
     for claim, family, pooled in rows:
-        register = db.get(TfRegister, family.id)
-        outcomes = list(db.scalars(select(Outcome).where(Outcome.family_id == family.id).order_by(Outcome.id)))
+        register = db.session.get(TfRegister, family.id)
+        outcomes = list(db.session.scalars(select(Outcome).where(Outcome.family_id == family.id).order_by(Outcome.id)))
         sustained = [o.sustained_at for o in outcomes if o.sustained_at]
         out.append([
             family.ref or "", register.added_at.date().isoformat() if register else "", claim.claim_type,

@@ -7,7 +7,7 @@ from flask import g, request
 from engine.access import Actor
 from engine.identity import actor_for_token
 from web.api.errors import ApiError
-from web.extensions import session
+from web.extensions import db
 
 
 def forget_actor() -> None:
@@ -25,7 +25,7 @@ def current_actor() -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized", "send a bearer token: Authorization: Bearer <token>")
-    actor = actor_for_token(session(), token.strip())
+    actor = actor_for_token(db.session(), token.strip())
     if actor is None:
         raise ApiError(401, "unauthorized", "the bearer token is not valid")
     g.actor = actor

@@ -8,7 +8,7 @@ from web.access_log import logs_access
 from web.api import api
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.extensions import session
+from web.extensions import db
 from workflows.access import readable_family
 from workflows.read.family_view import family_view
 
@@ -17,8 +17,7 @@ from workflows.read.family_view import family_view
 @logs_access("family", "ref")
 def get_family(ref: str) -> ResponseReturnValue:
     actor = current_actor()
-    db = session()
-    family = readable_family(db, actor, ref)
+    family = readable_family(db.session(), actor, ref)
     if family is None:
         raise ApiError(404, "not_found", f"family {ref} not found")
-    return family_view(db, family)
+    return family_view(db.session(), family)

@@ -10,7 +10,7 @@ from web.access_log import logs_access
 from web.api import api, json_body
 from web.api.auth import current_actor
 from web.api.schemas import HistorySchema, InstanceRefSchema, InstanceSchema, StartInstanceSchema
-from web.extensions import session
+from web.extensions import db
 from web.wiring import get_engine
 
 
@@ -25,7 +25,7 @@ def start_instance() -> ResponseReturnValue:
 @api.get("/instances/<int:instance_id>")
 @logs_access("instance", "instance_id")
 def get_instance(instance_id: int) -> ResponseReturnValue:
-    view = queries.get_instance(session(), current_actor(), instance_id)
+    view = queries.get_instance(db.session(), current_actor(), instance_id)
     row = view.instance
     return InstanceSchema().dump(
         {
@@ -48,7 +48,7 @@ def get_instance(instance_id: int) -> ResponseReturnValue:
 @api.get("/instances/<int:instance_id>/history")
 @logs_access("instance", "instance_id")
 def instance_history(instance_id: int) -> ResponseReturnValue:
-    events = queries.history(session(), current_actor(), instance_id)
+    events = queries.history(db.session(), current_actor(), instance_id)
     return HistorySchema().dump({"items": events})
 
 
@@ -56,7 +56,7 @@ def instance_history(instance_id: int) -> ResponseReturnValue:
 @logs_access("instance", "instance_id")
 def terminate_instance(instance_id: int) -> ResponseReturnValue:
     actor = current_actor()
-    queries.get_instance(session(), actor, instance_id)  # 404 before 403: nothing leaks
+    queries.get_instance(db.session(), actor, instance_id)  # 404 before 403: nothing leaks
     return InstanceRefSchema().dump(get_engine().terminate(instance_id, actor))
 
 
@@ -64,5 +64,5 @@ def terminate_instance(instance_id: int) -> ResponseReturnValue:
 @logs_access("instance", "instance_id")
 def retry_instance(instance_id: int) -> ResponseReturnValue:
     actor = current_actor()
-    queries.get_instance(session(), actor, instance_id)
+    queries.get_instance(db.session(), actor, instance_id)
     return InstanceRefSchema().dump(get_engine().retry(instance_id, actor))

@@ -10,7 +10,7 @@ from web.access_log import logs_access
 from web.api import api, json_body, query_args
 from web.api.auth import current_actor
 from web.api.schemas import CompleteTaskSchema, CompletionSchema, TaskDetailSchema, TaskPageSchema, TaskQuerySchema
-from web.extensions import session
+from web.extensions import db
 from web.wiring import get_engine
 
 _QUERY_KEYS = set(TaskQuerySchema().fields)
@@ -23,7 +23,7 @@ def list_tasks() -> ResponseReturnValue:
     args = query_args(TaskQuerySchema())
     field_filters = {k: v for k, v in request.args.items() if k not in _QUERY_KEYS}
     page = queries.list_tasks(
-        session(), actor, queries.TaskFilter(fields=field_filters, **args), get_engine().clock.now()
+        db.session(), actor, queries.TaskFilter(fields=field_filters, **args), get_engine().clock.now()
     )
     return TaskPageSchema().dump(page)
 
@@ -33,7 +33,7 @@ def list_tasks() -> ResponseReturnValue:
 def get_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
     engine = get_engine()
-    task = queries.get_task(session(), actor, task_id)
+    task = queries.get_task(db.session(), actor, task_id)
     detail = TaskDetailSchema().dump(task)
     detail["form_schema"] = engine.forms.json_schema(task.form_key) if task.form_key else None
     detail["data"] = engine.task_data(task)
@@ -56,6 +56,6 @@ def unclaim_task(task_id: str) -> ResponseReturnValue:
 @logs_access("task", "task_id")
 def complete_task(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
-    queries.get_actionable_task(session(), actor, task_id)  # 404 for the unseen before the body is judged
+    queries.get_actionable_task(db.session(), actor, task_id)  # 404 for the unseen before the body is judged
     body = json_body(CompleteTaskSchema())
     return CompletionSchema().dump(get_engine().complete(task_id, body["data"], actor))

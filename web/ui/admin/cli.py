@@ -8,7 +8,6 @@ from sqlalchemy import select
 from engine.models import User
 from web.cli import users
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth.passwords import password_problem, set_password
 from web.wiring import get_engine
 
@@ -26,6 +25,6 @@ def password_command(username: str, password: str | None) -> None:
     problem = password_problem(password)
     if problem:
         raise click.ClickException(problem)
-    set_password(db_session(), user, password, now=get_engine().clock.now())
+    set_password(db.session(), user, password, now=get_engine().clock.now())
     db.session.commit()
     click.echo(f"password set for {username}")

@@ -20,7 +20,6 @@ from engine.access import Actor
 from engine.identity import actor_for
 from engine.models import User
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.models import LoginState
 from web.wiring import get_engine
 from workflows.access import Landing, landing
@@ -64,7 +63,7 @@ def load_signed_in_user() -> None:
         session.clear()
         return
     g.user = user
-    g.actor = actor_for(db_session(), user)  # the access log reads g.actor
+    g.actor = actor_for(db.session(), user)  # the access log reads g.actor
     if request.endpoint != "auth.session_status":  # polling the status is not activity
         session["seen"] = now.isoformat()
 

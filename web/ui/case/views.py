@@ -12,7 +12,7 @@ from flask import Response, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from web.access_log import logs_access
-from web.extensions import session as db_session
+from web.extensions import db
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.case import bp
 from web.ui.case.context import district_label
@@ -25,7 +25,7 @@ from workflows.read.case_view import CaseView, build_case, family_instances
 
 
 def _readable(ref: str) -> Family | None:
-    return readable_family(db_session(), current_actor(), ref)
+    return readable_family(db.session(), current_actor(), ref)
 
 
 def _diagrams_json(view: CaseView) -> dict[str, Any]:
@@ -44,7 +44,7 @@ def case(ref: str) -> ResponseReturnValue:
     family = _readable(ref)
     if family is None:
         return html_error(404)
-    view = build_case(db_session(), family, get_engine().clock.now())
+    view = build_case(db.session(), family, get_engine().clock.now())
     page = render_template("ui/case/case.html", title=f"Family {family.ref}", case=view,
                            district=district_label(family.district), diagrams_json=_diagrams_json(view))
     return page, 200, {"Cache-Control": "no-store"}  # case data never sits in a shared cache
@@ -58,12 +58,12 @@ def case_diagram(ref: str, instance_id: int, process_id: str) -> ResponseReturnV
     family = _readable(ref)
     if family is None:
         return html_error(404)
-    own, windows = family_instances(db_session(), family)
+    own, windows = family_instances(db.session(), family)
     instance = next((i for i in own + windows if i.id == instance_id), None)
     if instance is None:
         return html_error(404)
-    drawn = version_files(db_session(), instance.version_id).get(process_id)
-    diagrams, _ = diagrams_of(db_session(), instance, family.ref or "")
+    drawn = version_files(db.session(), instance.version_id).get(process_id)
+    diagrams, _ = diagrams_of(db.session(), instance, family.ref or "")
     if drawn is None or not any(d.process_id == process_id for d in diagrams):
         return html_error(404)  # only a process this family is or was in
     response = Response(drawn.xml, mimetype="application/xml")

@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from engine.access import Actor
 from forms.choices import DISTRICTS
-from web.extensions import session as db_session
+from web.extensions import db
 from web.ui.admin.views import only
 from web.ui.auth.session import current_actor
 from web.ui.case.context import FOP, district_label
@@ -60,7 +60,7 @@ def _own_districts(actor: Actor) -> set[str]:
     """The districts of a team manager's teams (a handful of primary-key reads)."""
     if Role.TEAM_MANAGER not in actor.groups:
         return set()
-    return q.team_districts(db_session(), actor.teams)
+    return q.team_districts(db.session(), actor.teams)
 
 
 def _mark(text: str, yours: bool, what: str) -> dict[str, Any]:
@@ -159,7 +159,7 @@ def dashboard() -> ResponseReturnValue:
     district = request.args.get("district") or None
     if district not in dict(DISTRICTS):
         district = None  # an unknown district is no filter, never an error page
-    session = db_session()
+    session = db.session()
     now = get_engine().clock.now()
     own = _own_districts(actor)
     panels = {

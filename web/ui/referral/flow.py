@@ -23,7 +23,6 @@ from engine.identity import actor_for
 from engine.models import User
 from forms.spec import FieldSpec
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, sign_in_url
 from web.ui.errors import html_error
 from web.ui.forms_render import Answers, collect, error_ids, first
@@ -158,7 +157,7 @@ def _keep_expired_answers(user_id: int) -> None:
     """A timed-out post is not acted on, but its answers join that person's draft (unchecked: the check
     page validates everything again), so signing in again loses nothing."""
     user = db.session.get(User, user_id)
-    if user is None or not may_submit(actor_for(db_session(), user)):
+    if user is None or not may_submit(actor_for(db.session(), user)):
         return
     answers = drafts.answers(drafts.current(user_id))
     new = posted([*QUESTIONS, HOUSEHOLD])
