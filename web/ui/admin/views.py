@@ -17,9 +17,9 @@ from sqlalchemy import func, select
 from engine.models import DefinitionProcess, DefinitionVersion, Group, GroupMember, Team, TeamMember, User
 from web.extensions import db
 from web.ui.admin import bp
-from web.ui.auth.oidc import mapping_changes
 from web.ui.auth.passwords import credential_changes, password_problem
 from web.ui.auth.session import current_actor, signed_in
+from web.ui.auth.store import mapping_changes
 from web.ui.models import GroupMapping, LoginState
 from web.wiring import get_engine
 from workflows.access import ADMINS, DEFINITION_MANAGERS
