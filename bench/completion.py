@@ -18,7 +18,7 @@ from bench import baseline, fixtures
 from bench.db import SqlCounter, build_app, database_url
 from bench.stats import Outcome, summary_ms, time_each
 from engine.models import Instance
-from web.extensions import db, session
+from web.extensions import db
 from web.wiring import get_engine
 
 SPIFFARENA_P50_MS = 81.6
@@ -63,7 +63,7 @@ def _completion_samples(backend: str, sizes: Sizes, *, keep_state: bool) -> dict
             if keep_state:  # the stored state after start, for the in-memory baseline
                 row = db.session.scalar(select(Instance).order_by(Instance.id.desc()).limit(1))
                 assert row is not None
-                loaded = engine.definitions.load(session(), row.version_id)
+                loaded = engine.definitions.load(db.session(), row.version_id)
                 state, spec = row.state, loaded.bundle.specs["review"]
                 subprocess_specs = loaded.bundle.subprocess_specs["review"]
                 db.session.rollback()

@@ -8,7 +8,7 @@ from typing import Any
 from engine.access import Actor
 from engine.identity import create_user
 from engine.runtime import Engine
-from web.extensions import db, session
+from web.extensions import db
 
 TEST_BPMN = Path(__file__).resolve().parent.parent / "tests" / "engine" / "bpmn"
 BENCH_BPMN = Path(__file__).resolve().parent / "bpmn"
@@ -34,8 +34,8 @@ def deploy(engine: Engine, *paths: Path) -> None:
 def people(engine: Engine) -> None:
     """The groups review.bpmn's lanes name, and the case manager who does its first task."""
     now = engine.clock.now()
-    create_user(session(), "cm1", groups=["case_manager"], teams=["team-1"], now=now)
-    create_user(session(), "tm1", groups=["team_manager"], teams=["team-1"], now=now)
+    create_user(db.session(), "cm1", groups=["case_manager"], teams=["team-1"], now=now)
+    create_user(db.session(), "tm1", groups=["team_manager"], teams=["team-1"], now=now)
     db.session.commit()
 
 

@@ -24,7 +24,7 @@ from engine.access import Actor
 from engine.identity import create_user
 from engine.models import DefinitionVersion
 from web import create_app
-from web.extensions import db, session
+from web.extensions import db
 from web.ui.auth.passwords import set_password
 from web.wiring import get_engine
 
@@ -71,7 +71,7 @@ def run(url: str, open_tasks: int, calls: int) -> dict[str, Any]:
         engine = get_engine()
         now = engine.clock.now()
         for username, groups in (("cm-bench", ["case_manager"]), ("tm-bench", ["team_manager"])):
-            set_password(session(), create_user(session(), username, groups=groups, teams=["team-4"], now=now),
+            set_password(db.session(), create_user(db.session(), username, groups=groups, teams=["team-4"], now=now),
                          PASSWORD)
         db.session.commit()
         engine.deploy({"review.bpmn": (BPMN / "review.bpmn").read_bytes()}, Actor("bench", frozenset({"admin"})))

@@ -28,7 +28,7 @@ from engine.access import Actor
 from engine.models import HumanTask, TaskStatus
 from web.cli import DEFAULT_BUNDLE, bundle_files
 from web.council import ensure_groups, ensure_teams
-from web.extensions import db, session
+from web.extensions import db
 from web.wiring import get_engine
 from workflows.rules import RULE_FUNCTIONS
 
@@ -75,8 +75,8 @@ def _persisted(backend: str, journeys: int) -> tuple[list[float], Any]:
         app = build_app(url)
         with app.app_context():
             engine = get_engine()
-            ensure_groups(session())
-            ensure_teams(session())
+            ensure_groups(db.session())
+            ensure_teams(db.session())
             db.session.commit()
             engine.deploy(bundle_files((DEFAULT_BUNDLE,)), ADMIN)
             today = engine.clock.now().date().isoformat()
@@ -90,7 +90,7 @@ def _persisted(backend: str, journeys: int) -> tuple[list[float], Any]:
                     task = _open(ref.id)
                     engine.complete(task.id, data, ACTORS[task.group_id])
                 samples.append(time.perf_counter() - started)
-            loaded = engine.definitions.resolve(session(), "family_referral")
+            loaded = engine.definitions.resolve(db.session(), "family_referral")
             specs = (loaded.bundle.specs["family_referral"], loaded.bundle.subprocess_specs["family_referral"])
             db.session.remove()
             db.engine.dispose()
@@ -98,7 +98,7 @@ def _persisted(backend: str, journeys: int) -> tuple[list[float], Any]:
 
 
 def _open(instance_id: int) -> HumanTask:
-    row = session().scalar(select(HumanTask).where(HumanTask.instance_id == instance_id,
+    row = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance_id,
                                                    HumanTask.state == TaskStatus.OPEN))
     assert row is not None, "the journey stopped early"
     return row

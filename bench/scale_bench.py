@@ -13,7 +13,7 @@ from engine.access import Actor
 from engine.models import DefinitionVersion
 from engine.queries import TaskFilter, list_tasks
 from timers.sweep import sweep
-from web.extensions import db, session
+from web.extensions import db
 from web.wiring import get_engine
 
 INBOX_TARGET_P95_MS = 20.0
@@ -57,7 +57,7 @@ def _inbox(calls: int, loaded: dict[str, Any]) -> Outcome:
         query = TaskFilter(group=INBOX_GROUP[label], limit=50)
 
         def ask(_: int, actor: Actor = actor, query: TaskFilter = query) -> None:
-            page = list_tasks(session(), actor, query, now)
+            page = list_tasks(db.session(), actor, query, now)
             assert len(page.items) == 50, f"{actor.username} saw {len(page.items)} tasks"
             db.session.rollback()
 
@@ -67,8 +67,8 @@ def _inbox(calls: int, loaded: dict[str, Any]) -> Outcome:
         outcome.add(f"{label}: p50", summary["p50_ms"], "ms")
         outcome.add(f"{label}: p95", summary["p95_ms"], "ms", f"< {INBOX_TARGET_P95_MS:g} ms",
                     summary["p95_ms"] < INBOX_TARGET_P95_MS)
-        statement, params = explain.capture(session(), lambda: ask(0), "FROM human_task")  # noqa: B023
-        plan = explain.explain(session(), statement, params)
+        statement, params = explain.capture(db.session(), lambda: ask(0), "FROM human_task")  # noqa: B023
+        plan = explain.explain(db.session(), statement, params)
         db.session.rollback()
         outcome.details[label] = {"timing": summary, "plan": plan}
         if target:
@@ -91,9 +91,9 @@ def _sweep_idle(calls: int, loaded: dict[str, Any]) -> Outcome:
                 summary["p95_ms"] < SWEEP_TARGET_MS)
     from engine.queries import claim_next_due
 
-    statement, params = explain.capture(session(), lambda: claim_next_due(session(), engine.clock.now(), None),
+    statement, params = explain.capture(db.session(), lambda: claim_next_due(db.session(), engine.clock.now(), None),
                                         "FROM instance")
-    plan = explain.explain(session(), statement, params)
+    plan = explain.explain(db.session(), statement, params)
     db.session.rollback()
     started = time.perf_counter()
     engine.deliver_outbox()

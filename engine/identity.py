@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
@@ -92,3 +92,16 @@ def actor_for_token(session: Session, token: str) -> Actor | None:
         .where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
     )
     return actor_for(session, user) if user is not None else None
+
+
+def user_named(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username))
+
+
+def replace_groups(session: Session, user: User, group_ids: Iterable[str]) -> None:
+    """The user's groups become those of ``group_ids`` that exist (unknown ids are dropped)."""
+    wanted = set(group_ids)
+    known = set(session.scalars(select(Group.id).where(Group.id.in_(wanted)))) if wanted else set()
+    session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
+    for group_id in sorted(known):
+        session.add(GroupMember(user_id=user.id, group_id=group_id))

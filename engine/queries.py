@@ -20,6 +20,7 @@ from engine.access import Actor, doable_tasks, instance_visible, may_do, may_see
 from engine.errors import Invalid, NotFound
 from engine.locking import skipping_locked
 from engine.models import (
+    DefinitionProcess,
     DefinitionVersion,
     Event,
     HumanTask,
@@ -231,3 +232,14 @@ def engine_counts(session: Session, now: datetime) -> EngineCounts:
         timers_due=count(Instance, Instance.status == InstanceStatus.ACTIVE, Instance.next_timer_due_at <= now),
         deploys=deployed_versions(session),
     )
+
+
+def deployed_processes(session: Session, *, limit: int = 1000) -> list[tuple[DefinitionProcess, DefinitionVersion]]:
+    """Every deployed process with its version, by process id and newest version first."""
+    rows = session.execute(
+        select(DefinitionProcess, DefinitionVersion)
+        .join(DefinitionVersion, DefinitionVersion.id == DefinitionProcess.version_id)
+        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc())
+        .limit(limit)
+    )
+    return [(process, version) for process, version in rows]

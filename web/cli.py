@@ -13,7 +13,7 @@ from engine.access import Actor
 from engine.errors import DeployRefused
 from engine.identity import create_user, issue_token
 from web.council import ensure_groups, ensure_teams
-from web.extensions import db, session
+from web.extensions import db
 from web.wiring import get_engine
 from workflows.access import Role
 from workflows.frameworks import FrameworkError, load_frameworks
@@ -35,11 +35,11 @@ def create_user_command(username: str, groups: tuple[str, ...], teams: tuple[str
     """Create USERNAME in the given groups (groups and teams that do not exist yet are created)."""
     now = get_engine().clock.now()
     try:
-        user = create_user(session(), username, groups=groups, teams=teams, now=now, display_name=display_name)
+        user = create_user(db.session(), username, groups=groups, teams=teams, now=now, display_name=display_name)
     except ValueError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
-    secret = issue_token(session(), user, now=now, label="cli") if token else None
+    secret = issue_token(db.session(), user, now=now, label="cli") if token else None
     db.session.commit()
     click.echo(f"created {username} in {', '.join(groups)}")
     if secret:
@@ -95,8 +95,8 @@ def demo_installed() -> bool:
               help="Load the demo families when the database has none (where the demo is installed).")
 def setup_command(demo: bool) -> None:
     """Create the groups and teams, deploy workflows/bpmn, and load the demo into an empty database."""
-    ensure_groups(session())
-    ensure_teams(session())
+    ensure_groups(db.session())
+    ensure_teams(db.session())
     db.session.commit()
     check_frameworks()
     try:

@@ -15,7 +15,6 @@ from tests.fixtures.client_request import Page, normalise
 from tests.fixtures.lifecycle import TEAM, Journey
 from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth.passwords import set_password
 from web.ui.timefmt import london
 from web.wiring import get_engine
@@ -31,7 +30,7 @@ def _passwords(journey: Journey, *usernames: str) -> None:
             groups = {"cm9": ("case_manager",)}.get(username, ())
             journey.api.user(username, *groups, teams=("other-team",) if username == "cm9" else ())
             user = db.session.scalars(select(User).where(User.username == username)).one()
-        set_password(db_session(), user, PASSWORD)
+        set_password(db.session(), user, PASSWORD)
     db.session.commit()
 
 

@@ -5,6 +5,7 @@ of them cleanly. Runs on the embedded SQLite of a fresh instance folder, like th
 from __future__ import annotations
 
 import http.cookiejar
+import os
 import selectors
 import signal
 import socket
@@ -29,22 +30,26 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def read_until(server: subprocess.Popen[str], wanted: list[str], seen: list[str]) -> None:
-    """Read the server's output (blocking, with a deadline: no sleeping) until every wanted text appeared."""
+def read_until(server: subprocess.Popen[bytes], wanted: list[str], seen: list[str]) -> None:
+    """Read the server's output until every wanted text appeared, with a deadline (no sleeping).
+
+    Raw reads of the pipe, not ``readline``: a buffered line reader can hold lines that select() no longer
+    reports as readable, and the wait would outlast output that has already arrived."""
     assert server.stdout is not None
+    descriptor = server.stdout.fileno()
     selector = selectors.DefaultSelector()
-    selector.register(server.stdout, selectors.EVENT_READ)
+    selector.register(descriptor, selectors.EVENT_READ)
     ends_at = time.monotonic() + DEADLINE_S
     while not all(any(text in line for line in seen) for text in wanted):
         assert time.monotonic() < ends_at, "".join(seen)
-        if selector.select(timeout=ends_at - time.monotonic()):
-            line = server.stdout.readline()
-            assert line, "the server exited:\n" + "".join(seen)
-            seen.append(line)
+        if selector.select(timeout=max(0.0, ends_at - time.monotonic())):
+            chunk = os.read(descriptor, 65536).decode(errors="replace")
+            assert chunk, "the server exited:\n" + "".join(seen)
+            seen.extend(chunk.splitlines(keepends=True))
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[str], list[str]]]:
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes], list[str]]]:
     env = user_environment(tmp_path_factory.mktemp("serve") / "instance")
     for step in (("db", "upgrade", "heads"), ("setup", "--no-demo")):
         done = flask_command(*step, env=env)
@@ -55,7 +60,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     assert password.returncode == 0, password.stderr
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "web/gunicorn_conf.py"], cwd=ROOT, text=True,
+        [sys.executable, "-m", "gunicorn", "-c", "web/gunicorn_conf.py"], cwd=ROOT,
         env={**env, "BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "TIMER_WORKERS": "1",
              "SESSION_COOKIE_SECURE": "0"},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -69,7 +74,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
         server.wait()
 
 
-def test_gunicorn_workers_serve_the_app_built_from_the_environment(served: tuple[str, subprocess.Popen[str],
+def test_gunicorn_workers_serve_the_app_built_from_the_environment(served: tuple[str, subprocess.Popen[bytes],
                                                                                  list[str]]) -> None:
     base, _, _ = served
     with urllib.request.urlopen(f"{base}/readyz", timeout=30) as ready:
@@ -92,7 +97,7 @@ def test_gunicorn_workers_serve_the_app_built_from_the_environment(served: tuple
     assert "family_journeys_timer_sweeps_total" in text
 
 
-def test_sigterm_stops_the_web_and_timer_workers_cleanly(served: tuple[str, subprocess.Popen[str],
+def test_sigterm_stops_the_web_and_timer_workers_cleanly(served: tuple[str, subprocess.Popen[bytes],
                                                                         list[str]]) -> None:
     base, server, seen = served
     server.send_signal(signal.SIGTERM)

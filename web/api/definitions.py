@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
-from engine.models import DefinitionProcess, DefinitionVersion
+from engine.queries import deployed_processes
 from web.api import api
 from web.api.auth import current_actor
 from web.api.errors import ApiError
@@ -36,12 +35,7 @@ def deploy() -> ResponseReturnValue:
 @api.get("/definitions")
 def list_definitions() -> ResponseReturnValue:
     current_actor()
-    rows = db.session.execute(
-        select(DefinitionProcess, DefinitionVersion)
-        .join(DefinitionVersion, DefinitionVersion.id == DefinitionProcess.version_id)
-        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc())
-        .limit(1000)
-    )
+    rows = deployed_processes(db.session())
     items = [
         {
             "process_id": process.process_id,

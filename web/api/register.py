@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from flask import request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from web.access_log import logs_access
 from web.api import api
 from web.api.auth import current_actor
 from web.api.claims import _tf_reader
 from web.api.errors import ApiError
-from web.extensions import session
-from workflows.models import Family, TfRegister
+from web.extensions import db
+from workflows.read.tf_register import register_entries
 
 
 @api.get("/tf-register")
@@ -29,8 +28,4 @@ def tf_register() -> ResponseReturnValue:
         limit = 0
     if not 1 <= limit <= 200:
         raise ApiError(422, "validation_failed", "limit must be between 1 and 200", {"limit": ["Must be 1 to 200."]})
-    rows = session().execute(select(TfRegister, Family).join(Family, Family.id == TfRegister.family_id)
-                             .order_by(TfRegister.added_at.desc(), Family.id.desc()).limit(limit))
-    return {"items": [{"family_ref": family.ref, "added_at": entry.added_at.isoformat(), "district": family.district,
-                       "headline_issues": entry.headline_issues, "framework": entry.framework,
-                       "status": family.status} for entry, family in rows]}
+    return {"items": register_entries(db.session(), limit)}

@@ -19,7 +19,7 @@ from web.council import ensure_groups, ensure_teams
 from web.demo.driver import Demo, ReplayClock
 from web.demo.people import demo_users
 from web.demo.story import tell
-from web.extensions import db, session
+from web.extensions import db
 from web.timers import sweep_once
 from web.wiring import get_engine
 
@@ -31,9 +31,9 @@ def run_demo(app: Flask, say: Callable[[str], None] = print) -> int:
     start = (datetime.now(UTC) - timedelta(days=26 * 30)).replace(hour=9, minute=0, second=0, microsecond=0)
     start -= timedelta(days=start.weekday())  # a Monday morning
     replay = ReplayClock(start)
-    ensure_groups(session())
-    ensure_teams(session())
-    tokens = demo_users(session(), real_clock.now())
+    ensure_groups(db.session())
+    ensure_teams(db.session())
+    tokens = demo_users(db.session(), real_clock.now())
     db.session.commit()
     engine.clock = replay
     try:

@@ -19,9 +19,9 @@ from engine.models import User
 from web.extensions import db
 from web.ui.admin import bp
 from web.ui.admin.sign_in_state import group_mappings, locked_user_ids
-from web.ui.auth.oidc import mapping_changes
 from web.ui.auth.passwords import credential_changes, password_problem
 from web.ui.auth.session import current_actor, signed_in
+from web.ui.auth.store import mapping_changes
 from web.wiring import get_engine
 from workflows.access import ADMINS, DEFINITION_MANAGERS
 from workflows.read import people

@@ -8,23 +8,16 @@ that an admin mapped to one (web_group_mapping). Without the claim, the groups a
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
 from werkzeug.utils import redirect
 
-from engine.identity import create_user
-from engine.models import Group, GroupMember, User
-from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth import bp
 from web.ui.auth.session import safe_next, start_session
-from web.ui.models import GroupMapping, LoginState
+from web.ui.auth.store import sign_in_with_oidc
 from web.wiring import get_engine
 
 oauth = OAuth()
@@ -82,64 +75,9 @@ def oidc_callback() -> ResponseReturnValue:
         return _refuse("Your council account could not be checked. Try again, or sign in with a username.")
     issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
     next_path = session.pop("oidc_next", None)
-    user = _user_for(db_session(), issuer, claims)
-    if user is None:
-        db.session.rollback()
-        return _refuse("An account with this username already exists. Ask an administrator to link it.")
-    if not user.active:
-        db.session.rollback()
-        return _refuse("Your account has been switched off. Ask an administrator.")
-    db.session.commit()
-    start_session(user)
+    outcome = sign_in_with_oidc(issuer, claims, current_app.config["OIDC_GROUPS_CLAIM"],
+                                now=get_engine().clock.now())
+    if outcome.user is None:
+        return _refuse(outcome.refusal or "")
+    start_session(outcome.user)
     return redirect(safe_next(next_path) or url_for("auth.home"))
-
-
-def _user_for(session: Session, issuer: str, claims: dict[str, Any]) -> User | None:
-    subject = f"{issuer}|{claims['sub']}"
-    now = get_engine().clock.now()
-    state = session.scalar(select(LoginState).where(LoginState.oidc_subject == subject))
-    if state is not None:
-        user = session.get(User, state.user_id)
-        assert user is not None
-    else:
-        username = str(claims.get("preferred_username") or claims.get("email") or claims["sub"])[:150]
-        user = session.scalar(select(User).where(User.username == username))
-        if user is not None and user.password_hash is not None:
-            return None  # a local account is never taken over by an outside identity
-        if user is None:
-            user = create_user(session, username, groups=(), now=now,
-                               display_name=str(claims.get("name") or username)[:255])
-            user.email = claims.get("email")
-        state = session.get(LoginState, user.id) or LoginState(user_id=user.id, failed_count=0)
-        if state.oidc_subject is not None:
-            return None  # already linked to another identity
-        state.oidc_subject = subject
-        session.add(state)
-    state.last_sign_in_at = now
-    claim = claims.get(current_app.config["OIDC_GROUPS_CLAIM"])
-    if claim is not None:
-        _set_groups(session, user, [claim] if isinstance(claim, str) else [str(v) for v in claim])
-    session.flush()
-    return user
-
-
-def mapping_changes(add: tuple[str, str] | None, remove: list[tuple[str, str]]) -> Callable[[Session], None]:
-    """An administrator's changes to the claim value -> group mapping, for workflows/services/users.py to
-    run in the transaction that saves the groups."""
-
-    def apply(session: Session) -> None:
-        if add is not None:
-            session.merge(GroupMapping(claim_value=add[0][:255], group_id=add[1]))
-        for value, group_id in remove:
-            session.execute(delete(GroupMapping).where(GroupMapping.claim_value == value,
-                                                       GroupMapping.group_id == group_id))
-
-    return apply
-
-
-def _set_groups(session: Session, user: User, values: list[str]) -> None:
-    known = set(session.scalars(select(Group.id).where(Group.id.in_(values))))
-    mapped = set(session.scalars(select(GroupMapping.group_id).where(GroupMapping.claim_value.in_(values))))
-    session.execute(delete(GroupMember).where(GroupMember.user_id == user.id))
-    for group_id in sorted(known | mapped):
-        session.add(GroupMember(user_id=user.id, group_id=group_id))

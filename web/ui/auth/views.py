@@ -5,12 +5,10 @@ from __future__ import annotations
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth import bp
 from web.ui.auth.oidc import oidc_enabled
-from web.ui.auth.passwords import check_sign_in, login_state
 from web.ui.auth.session import current_actor, expires_at, landing_url, safe_next, signed_in, start_session
+from web.ui.auth.store import attempt_sign_in, end_sessions
 from web.ui.timefmt import london
 from web.wiring import get_engine
 
@@ -48,9 +46,8 @@ def sign_in_post() -> ResponseReturnValue:
     if errors:
         return _sign_in_page(errors, username, 400)
     config = current_app.config
-    result = check_sign_in(db_session(), username, password, now=get_engine().clock.now(),
-                           attempts=int(config["LOCKOUT_ATTEMPTS"]), lock_minutes=int(config["LOCKOUT_MINUTES"]))
-    db.session.commit()  # the failure count is kept whatever the outcome
+    result = attempt_sign_in(username, password, now=get_engine().clock.now(),
+                             attempts=int(config["LOCKOUT_ATTEMPTS"]), lock_minutes=int(config["LOCKOUT_MINUTES"]))
     if result.user is None:
         if result.locked_until is not None:
             message = ("There have been too many attempts to sign in to this account. "
@@ -68,8 +65,7 @@ def sign_out() -> ResponseReturnValue:
 
     user = g.get("user")
     if user is not None:  # ends this person's sessions everywhere, copies of this cookie included
-        login_state(db_session(), user).sessions_valid_after = get_engine().clock.now()
-        db.session.commit()
+        end_sessions(user, get_engine().clock.now())
     session.clear()
     flash("You have signed out")
     return redirect(url_for("auth.sign_in"))

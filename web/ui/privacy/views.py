@@ -17,10 +17,8 @@ from typing import Any, TypeVar
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from engine.models import AccessLog
-from web.access_log import logs_access
+from web.access_log import log_more_reads, logs_access
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.admin.views import only
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.errors import html_error
@@ -99,13 +97,13 @@ def admin_families() -> ResponseReturnValue:
 @logs_access("family", "ref")  # reading who read a family is itself a read of that family, logged
 @only(*ADMINS)
 def family_access_log_page(ref: str) -> ResponseReturnValue:
-    family = readable_family(db_session(), current_actor(), ref)
+    family = readable_family(db.session(), current_actor(), ref)
     if family is None:
         return html_error(404)
     before = request.args.get("before", "")
-    entries, older = family_access_log(db_session(), family, before=int(before) if before.isdigit() else None,
+    entries, older = family_access_log(db.session(), family, before=int(before) if before.isdigit() else None,
                                        limit=PAGE_SIZE)
-    names = display_names(db_session(), (e.username for e in entries if e.username))
+    names = display_names(db.session(), (e.username for e in entries if e.username))
     return render_template("ui/privacy/access_log.html", title=f"Access log for {family.ref}", family=family,
                            entries=entries, names=names, older=older, paged=before.isdigit())
 
@@ -131,7 +129,7 @@ def _search(args: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict
     found: list[dict[str, Any]] = []
     if values["by"] == "family":
         ref = _ref(values["family_ref"])
-        people = household(db_session(), ref) if REF.match(ref) else None
+        people = household(db.session(), ref) if REF.match(ref) else None
         if not ref:
             errors.append({"text": "Enter a family reference", "href": "#family_ref"})
         elif people is None:
@@ -149,7 +147,7 @@ def _search(args: Any) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict
             errors.append({"text": problem, "href": "#dob-day"})
         if not errors:
             found = [{"person": p, "family_ref": ref}
-                     for p, ref in find_people(db_session(), values["family_name"], born, values["given_name"])]
+                     for p, ref in find_people(db.session(), values["family_name"], born, values["given_name"])]
             if not found:
                 errors.append({"text": "No one found with that name and date of birth", "href": "#family_name"})
     return found, errors, values
@@ -175,17 +173,13 @@ def subject_access_export_file() -> ResponseReturnValue:
     now = get_engine().clock.now()
     actor = current_actor()
     try:
-        export = subject_access_export(db_session(), person_ids, now=now, made_by=actor.username)
+        export = subject_access_export(db.session(), person_ids, now=now, made_by=actor.username)
     except SubjectAccessError as error:
         values = {"by": "", "family_ref": "", "given_name": "", "family_name": ""}
         return _subject_access_page([], [{"text": str(error), "href": "#person_id"}], values, 400)
     ids = export["about"]["person"]["person_ids"]
     g.access_log = ("person", ids[0])
-    for other in ids[1:]:  # one entry per record, so each record's family log shows the export
-        db.session.add(AccessLog(at=now, username=actor.username, method="POST", route=request.url_rule.rule
-                                 if request.url_rule else request.path, resource_type="person", resource_id=other,
-                                 status_code=200, admin_read=True))
-    db.session.commit()
+    log_more_reads("person", ids[1:], at=now)  # one entry per record: each record's family log shows the export
     body = json.dumps(export, indent=2, ensure_ascii=False, default=str)
     name = f"subject-access-{ids[0]}-{now.date().isoformat()}.json"
     return Response(body, mimetype="application/json", headers={

@@ -11,22 +11,20 @@ from urllib.parse import urlencode
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from engine import queries
 from engine.access import Actor, may_do, may_release
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
-from engine.models import Group, TeamMember, User
 from forms.choices import DISTRICTS
 from web.access_log import logs_access
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.case.context import district_label
 from web.ui.tasks import bp
 from web.ui.tasks.task_types import task_types
 from web.wiring import get_engine
 from workflows.access import Role
+from workflows.read.choices import group_choices, team_members
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -61,14 +59,6 @@ def options(items: list[tuple[str, str]] | tuple[tuple[str, str], ...], current:
             *({"value": value, "text": text, "selected": value == current} for value, text in items)]
 
 
-def _team_members(actor: Actor) -> list[tuple[str, str]]:
-    rows = db.session.execute(
-        select(User.username, User.display_name).join(TeamMember, TeamMember.user_id == User.id)
-        .where(TeamMember.team_id.in_(sorted(actor.teams)), User.active.is_(True))
-        .distinct().order_by(User.display_name).limit(500)).all()
-    return [(username, name) for username, name in rows]
-
-
 def _first_with_work(tabs: list[str], counts: dict[str, int]) -> str:
     """Arriving without a tab: one's own tasks, else those one can pick up, else the team's."""
     return next((t for t in ("mine", "available", "team") if t in tabs and counts[t]), "mine")
@@ -82,25 +72,23 @@ def inbox() -> ResponseReturnValue:
     tabs = [t for t in TABS if t != "team" or _is_manager(actor)]
     args = {k: request.args.get(k, "") for k in (*FILTER_KEYS, "team")}
     now = get_engine().clock.now()
-    counts = {t: queries.count_tasks(db_session(), actor, replace(_filter(actor, t, args), limit=1), now,
+    counts = {t: queries.count_tasks(db.session(), actor, replace(_filter(actor, t, args), limit=1), now,
                                      cap=COUNT_CAP) for t in tabs}
     tab = request.args.get("tab") or _first_with_work(tabs, counts)
     if tab not in tabs:
         tab = "mine"
     cursor = request.args.get("cursor") or None
-    page = queries.list_tasks(db_session(), actor, replace(_filter(actor, tab, args), cursor=cursor), now)
+    page = queries.list_tasks(db.session(), actor, replace(_filter(actor, tab, args), cursor=cursor), now)
     filters: dict[str, Any] = {k: v for k, v in args.items() if v}
-    groups = db.session.execute(select(Group.id, Group.label).where(Group.id.in_(sorted(actor.groups)))
-                                .order_by(Group.label)).all() if not actor.is_admin else \
-        db.session.execute(select(Group.id, Group.label).order_by(Group.label)).all()
+    groups = group_choices(db.session(), actor)
     return render_template(
         "ui/inbox.html", title=TABS[tab], tab=tab, tabs=[(t, TABS[t], counts[t]) for t in tabs],
         cap=COUNT_CAP, page=page, now=now, actor=actor, filters=filters,
         tab_url=lambda t: url_for("tasks.inbox", tab=t, **filters),
         next_url=url_for("tasks.inbox", tab=tab, cursor=page.next, **filters) if page.next else None,
         first_url=url_for("tasks.inbox", tab=tab, **filters) if cursor else None,
-        groups=groups, districts=DISTRICTS, types=task_types(db_session()), district_label=district_label,
-        manager=_is_manager(actor), members=_team_members(actor) if _is_manager(actor) else [],
+        groups=groups, districts=DISTRICTS, types=task_types(db.session()), district_label=district_label,
+        manager=_is_manager(actor), members=team_members(db.session(), actor.teams) if _is_manager(actor) else [],
         may_do=lambda task: may_do(actor, task), may_release=lambda task: may_release(actor, task),
         teams=sorted(actor.teams), options=options,
         team_options=[(team, team) for team in sorted(actor.teams)],

@@ -6,35 +6,27 @@ from typing import Any
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from sqlalchemy import select
 
 from engine import queries
 from engine.access import Actor, may_do, may_reassign, may_see
 from engine.errors import Invalid
 from engine.identity import actor_for
-from engine.models import GroupMember, HumanTask, TaskStatus, Team, User
+from engine.models import HumanTask, TaskStatus, User
 from web.access_log import logs_access
 from web.extensions import db
-from web.extensions import session as db_session
 from web.ui.auth.session import current_actor, sign_in_url, signed_in
 from web.ui.case.context import build, household_choices
 from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
 from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
-from workflows.access import Role, readable_family
-
-MAX_CHOICES = 500
+from workflows.access import readable_family
+from workflows.read.choices import case_managers, team_choices
 
 
 def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    case_managers = db.session.execute(
-        select(User.username, User.display_name).join(GroupMember, GroupMember.user_id == User.id)
-        .where(GroupMember.group_id == Role.CASE_MANAGER, User.active.is_(True)).order_by(User.display_name)
-        .limit(MAX_CHOICES)).all()
-    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name).limit(MAX_CHOICES)).all()
-    return {"household": household_choices(data),
-            "case_managers": [(u, n) for u, n in case_managers], "teams": [(t, n) for t, n in teams]}
+    return {"household": household_choices(data), "case_managers": case_managers(db.session()),
+            "teams": team_choices(db.session())}
 
 
 def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, status: int = 200,
@@ -61,8 +53,8 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
 @signed_in
 @logs_access("task", "task_id")
 def task(task_id: str) -> ResponseReturnValue:
-    row = queries.get_task(db_session(), current_actor(), task_id)
-    answers, saved_at = drafts.load(db_session(), g.user.id, task_id)
+    row = queries.get_task(db.session(), current_actor(), task_id)
+    answers, saved_at = drafts.load(db.session(), g.user.id, task_id)
     return _page(row, answers, saved_at=saved_at)
 
 
@@ -70,9 +62,9 @@ def _keep_expired_answers(task_id: str) -> ResponseReturnValue:
     """An expired session's post is never acted on; its answers become that person's draft."""
     user = db.session.get(User, g.expired_user_id)
     row = db.session.get(HumanTask, task_id)
-    if user is not None and row is not None and may_see(actor_for(db_session(), user), row):
+    if user is not None and row is not None and may_see(actor_for(db.session(), user), row):
         answers = drafts.posted_answers(request.form.to_dict(flat=False))
-        drafts.save(db_session(), user.id, task_id, answers, get_engine().clock.now())
+        drafts.save(db.session(), user.id, task_id, answers, get_engine().clock.now())
     return redirect(sign_in_url(url_for("tasks.task", task_id=task_id), timeout="1"))
 
 
@@ -86,7 +78,7 @@ def task_post(task_id: str) -> ResponseReturnValue:
     actor = current_actor()
     engine = get_engine()
     # One who opened it while it was free may have lost it since: their answers are still kept.
-    row = queries.get_actionable_task(db_session(), actor, task_id)
+    row = queries.get_actionable_task(db.session(), actor, task_id)
     specs = engine.forms.fields(row.form_key) if row.form_key else []
     answers = drafts.posted_answers(request.form.to_dict(flat=False))
     action = request.form.get("action", "continue")
@@ -98,7 +90,7 @@ def task_post(task_id: str) -> ResponseReturnValue:
         answers = remove_row(answers, name, int(index) if index.isdigit() else 0)
     else:
         answers = normalise(specs, answers)
-    drafts.save(db_session(), g.user.id, task_id, answers, now)  # before anything else: nothing is lost
+    drafts.save(db.session(), g.user.id, task_id, answers, now)  # before anything else: nothing is lost
     if action.startswith(("add:", "remove:")):
         return redirect(url_for("tasks.task", task_id=task_id) + f"#{action.split(':')[1]}")
     if action == "save":
@@ -108,16 +100,16 @@ def task_post(task_id: str) -> ResponseReturnValue:
     try:
         engine.complete(task_id, collect(specs, answers), actor)
     except Invalid as error:
-        row = queries.get_task(db_session(), actor, task_id)
+        row = queries.get_task(db.session(), actor, task_id)
         return _page(row, answers, error.details or {"_schema": [error.message]}, 400)
-    drafts.discard(db_session(), g.user.id, task_id)
+    drafts.discard(db.session(), g.user.id, task_id)
     flash(f"Task completed: {row.name}")
     return redirect(_next_task_url(actor, instance_id))
 
 
 def _case_url(actor: Actor, family_ref: str | None) -> str | None:
     """A link to the family's case page, only for someone who may read it (else it would be a 404)."""
-    if readable_family(db_session(), actor, family_ref) is None:
+    if readable_family(db.session(), actor, family_ref) is None:
         return None
     return url_for("case.case", ref=family_ref)
 
@@ -128,7 +120,7 @@ def _next_task_url(actor: Actor, instance_id: int) -> str:
     for query in (queries.TaskFilter(instance_id=instance_id, assignee=actor.username, limit=1),
                   queries.TaskFilter(instance_id=instance_id, claimable=True, limit=1),
                   queries.TaskFilter(assignee=actor.username, oldest_first=True, limit=1)):
-        page = queries.list_tasks(db_session(), actor, query, now)
+        page = queries.list_tasks(db.session(), actor, query, now)
         if page.items:
             return url_for("tasks.task", task_id=page.items[0].id)
     return url_for("tasks.inbox")
