@@ -25,6 +25,9 @@ from engine.spiff import BasePythonScriptEngineEnvironment, WorkflowException, W
 
 # A process that keeps making automatic work (a zero-length cycle timer, say) must not spin forever.
 MAX_SETTLE_ROUNDS = 100
+# Tasks on one path of an instance. Loops add tasks on every round; SpiffWorkflow cannot see work past
+# depth 1000 and would call such an instance completed, so it becomes an incident well before that.
+MAX_PATH_TASKS = 900
 
 
 @dataclass
@@ -81,10 +84,15 @@ class EngineScriptEngine(SandboxedScriptEngine):
         self._operations = operations
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        _check_path(task)
         value = super().evaluate(task, expression, external_context)
         if spiff.is_timer_date(task, expression):
             return _aware_timer_date(value, task)
         return value
+
+    def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
+        _check_path(task)
+        return super().execute(task, script, external_context)
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         operation_name: str = kwargs["operation_name"]
@@ -104,6 +112,16 @@ class EngineScriptEngine(SandboxedScriptEngine):
             data={"operation": operation_name, "params": params, "result": result},
         )
         return json.dumps(result)
+
+
+def _check_path(task: Any) -> None:
+    """Stop a looping process at its script or condition, long before SpiffWorkflow loses sight of it."""
+    if task.depth >= MAX_PATH_TASKS:
+        raise WorkflowTaskException(_LOOP_MESSAGE, task=task)
+
+
+_LOOP_MESSAGE = (f"the process went round a loop too many times: {MAX_PATH_TASKS} or more tasks on one path "
+                 "(a loop that never ends?)")
 
 
 def _aware_timer_date(value: Any, task: Any) -> str:
@@ -129,6 +147,8 @@ def settle(workflow: spiff.Workflow) -> None:
     for _ in range(MAX_SETTLE_ROUNDS):
         workflow.refresh_timers()
         workflow.do_engine_steps()
+        if spiff.path_length(workflow) >= MAX_PATH_TASKS:
+            raise ScriptError(_LOOP_MESSAGE)
         if not spiff.has_ready_automatic_tasks(workflow):
             return
     raise ScriptError(f"the process kept creating automatic work after {MAX_SETTLE_ROUNDS} rounds")

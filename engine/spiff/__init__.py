@@ -54,6 +54,7 @@ from engine.spiff.tasks import (
     is_completed,
     is_ready,
     new_workflow,
+    path_length,
     ready_human_tasks,
     tasks_changed_since,
 )
@@ -73,7 +74,7 @@ __all__ = [
     "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",
     "StoredWorkflow", "Task", "TaskDataEnvironment", "TaskSpec", "Thrown", "ValidationException", "Wait", "Workflow",
     "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "data_at", "find_task",
-    "fire_start_timers", "flatten", "has_ready_automatic_tasks", "has_timer_start", "human_task_types",
+    "fire_start_timers", "flatten", "has_ready_automatic_tasks", "path_length", "has_timer_start", "human_task_types",
     "install_month_end_clamping", "is_completed", "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs",
     "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth", "read_state",
     "read_time_from", "ready_human_tasks", "send_message", "sources_of", "spec_type", "start_timer",
