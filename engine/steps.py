@@ -79,15 +79,19 @@ class EngineScriptEngine(SandboxedScriptEngine):
     """The sandboxed script engine with service tasks routed to registered operations, run inside the
     current step (with its session), and timer dates checked to be timezone-aware."""
 
-    def __init__(self, environment: BasePythonScriptEngineEnvironment, operations: Mapping[str, Operation]):
+    def __init__(self, environment: BasePythonScriptEngineEnvironment, operations: Mapping[str, Operation],
+                 *, timer_cycle_floor_s: float = 60.0):
         super().__init__(environment=environment)
         self._operations = operations
+        self.timer_cycle_floor_s = timer_cycle_floor_s
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
         _check_path(task)
         value = super().evaluate(task, expression, external_context)
         if spiff.is_timer_date(task, expression):
             return _aware_timer_date(value, task)
+        if spiff.cycle_expression(task.task_spec) == expression:
+            check_cycle(value, self.timer_cycle_floor_s, task)
         return value
 
     def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
@@ -112,6 +116,23 @@ class EngineScriptEngine(SandboxedScriptEngine):
             data={"operation": operation_name, "params": params, "result": result},
         )
         return json.dumps(result)
+
+
+def cycle_problem(value: Any, floor_s: float) -> str | None:
+    """Why a timer cycle may not run, or None: a cycle faster than the floor floods the sweep (R/PT0S
+    never stops firing)."""
+    period_s = spiff.cycle_period_s(value)
+    if period_s is None:
+        return f"timer cycle {str(value)[:60]!r} is not an ISO 8601 repeating interval (e.g. R/P1D)"
+    if period_s < floor_s:
+        return f"timer cycle {str(value)[:60]!r} repeats every {period_s:g} s; the shortest allowed is {floor_s:g} s"
+    return None
+
+
+def check_cycle(value: Any, floor_s: float, task: Any) -> None:
+    problem = cycle_problem(value, floor_s)
+    if problem is not None:
+        raise WorkflowTaskException(problem, task=task)
 
 
 def _check_path(task: Any) -> None:

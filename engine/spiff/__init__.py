@@ -61,6 +61,8 @@ from engine.spiff.tasks import (
 from engine.spiff.timers import (
     StartTimer,
     boundary_deadline,
+    cycle_expression,
+    cycle_period_s,
     fire_start_timers,
     is_timer_date,
     start_timer,
@@ -73,7 +75,8 @@ __all__ = [
     "BasePythonScriptEngineEnvironment", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
     "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",
     "StoredWorkflow", "Task", "TaskDataEnvironment", "TaskSpec", "Thrown", "ValidationException", "Wait", "Workflow",
-    "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "data_at", "find_task",
+    "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "cycle_expression", "cycle_period_s",
+    "data_at", "find_task",
     "fire_start_timers", "flatten", "has_ready_automatic_tasks", "path_length", "has_timer_start", "human_task_types",
     "install_month_end_clamping", "is_completed", "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs",
     "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth", "read_state",
