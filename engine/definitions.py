@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import threading
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -17,6 +18,7 @@ from engine import bpmn_xml, spiff
 from engine.errors import DeployRefused, NotFound
 from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
 from engine.spiff import SpiffWorkflowException, ValidationException
+from engine.steps import cycle_problem
 
 ALLOWED_SUFFIXES = (".bpmn", ".dmn")
 # Untrusted uploads: no external entities, no network, no huge trees.
@@ -63,8 +65,10 @@ class Definitions:
         forms: Collection[str],
         operations: Collection[str],
         expression_checker: ExpressionChecker | None = None,
+        timer_cycle_floor_s: float = 60.0,
     ) -> None:
         self._forms = forms
+        self._timer_cycle_floor_s = timer_cycle_floor_s
         self._operations = operations
         self._expression_checker = expression_checker
         self._cache: dict[int, LoadedVersion] = {}
@@ -73,9 +77,14 @@ class Definitions:
     # -- deploy ---------------------------------------------------------------------------------
 
     def deploy(
-        self, session: Session, files: Mapping[str, bytes], *, actor: str, now: datetime
+        self, session: Session, files: Mapping[str, bytes], *, actor: str, now: datetime,
+        before_write: Callable[[spiff.ParsedBundle, Mapping[str, Any]], None] | None = None,
     ) -> list[DeployedProcess]:
-        """Validate and store a bundle; identical content again returns the existing version."""
+        """Validate and store a bundle; identical content again returns the existing version.
+
+        ``before_write`` runs on a valid new bundle before any row is written: whatever it evaluates
+        (and however long) holds no lock that another deploy would wait on.
+        """
         if not files:
             raise DeployRefused([_problem("-", None, "no files were uploaded")])
         sha = bundle_sha256(files)
@@ -91,6 +100,8 @@ class Definitions:
             problems += self._expression_checker(bundle, roots)
         if problems:
             raise DeployRefused(problems)
+        if before_write is not None:
+            before_write(bundle, roots)
         number = (session.scalar(select(func.max(DefinitionVersion.version))) or 0) + 1
         row = DefinitionVersion(
             version=number,
@@ -181,10 +192,23 @@ class Definitions:
                 form = spiff.task_properties_of_spec(task_spec).get("form")
                 if form is not None and form not in self._forms:
                     problems.append(_problem(file, element, f"form '{form}' is not in the forms registry"))
+            cycle = spiff.cycle_expression(task_spec)
+            if cycle is not None:
+                problem = self._cycle_problem(cycle)
+                if problem is not None:
+                    problems.append(_problem(file, element, problem))
             operation = spiff.operation_name(task_spec)
             if operation is not None and operation not in self._operations:
                 problems.append(_problem(file, element, f"service task operation '{operation}' is not registered"))
         return problems
+
+    def _cycle_problem(self, expression: str) -> str | None:
+        """A literal cycle is judged now; one computed from data is judged when it is evaluated."""
+        try:
+            value = ast.literal_eval(expression.strip())
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return None
+        return cycle_problem(value, self._timer_cycle_floor_s)
 
     # -- loading --------------------------------------------------------------------------------
 

@@ -70,6 +70,8 @@ class Engine:
         projectors: Sequence[Projector] = (),
         script_functions: Mapping[str, Callable[..., Any]] | None = None,
         script_time_limit_s: float = 1.0,
+        timer_cycle_floor_s: float = 60.0,
+        timer_starts_per_sweep: int = 20,
     ) -> None:
         self.session = session
         self.forms = forms
@@ -77,9 +79,11 @@ class Engine:
         self.operations = dict(operations or {})
         self.projectors = tuple(projectors)
         environment = SandboxedEnvironment(dict(script_functions or {}), time_limit_s=script_time_limit_s)
-        self.script_engine = EngineScriptEngine(environment, self.operations)
+        self.script_engine = EngineScriptEngine(environment, self.operations, timer_cycle_floor_s=timer_cycle_floor_s)
         self.definitions = Definitions(forms=forms, operations=self.operations,
-                                       expression_checker=expressions.check_bundle)
+                                       expression_checker=expressions.check_bundle,
+                                       timer_cycle_floor_s=timer_cycle_floor_s)
+        self.timer_starts_per_sweep = timer_starts_per_sweep
         self._clock_getter = lambda: self.clock
         self.transactions = Transactions(session=session, definitions=self.definitions,
                                          script_engine=self.script_engine, clock=self._clock_getter,
@@ -97,10 +101,16 @@ class Engine:
         install_spiff_clock(self._clock_getter)  # another engine in this process may have installed its own
         session = self.session()
         try:
-            deployed = self.definitions.deploy(session, files, actor=actor.username, now=self.clock.now())
+            planned: dict[str, Any] = {}
+
+            def plan(bundle: spiff.ParsedBundle, roots: Mapping[str, Any]) -> None:
+                planned.update(timer_starts.plan(bundle, roots, self.script_engine))
+
+            deployed = self.definitions.deploy(session, files, actor=actor.username, now=self.clock.now(),
+                                               before_write=plan)
             if deployed and deployed[0].created:
                 version = self.definitions.resolve(session, deployed[0].process_id, deployed[0].version)
-                timer_starts.schedule(session, version, self.script_engine)
+                timer_starts.schedule(session, version.id, planned)
             session.commit()
             return deployed
         except BaseException:
@@ -188,9 +198,10 @@ class Engine:
             return 0
 
     def start_due_timer_starts(self, *, batch: int = 100) -> int:
-        """Create an instance for every timer start that has fallen due; the number started."""
+        """Create an instance for every timer start that has fallen due, at most ``batch`` and at most
+        ``timer_starts_per_sweep`` (the rest wait for the next sweep); the number started."""
         started = 0
-        for _ in range(batch):
+        for _ in range(min(batch, self.timer_starts_per_sweep)):
             session = self.session()
             row = timer_starts.claim_due(session, self.clock.now())
             if row is None:

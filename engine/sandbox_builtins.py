@@ -8,6 +8,7 @@ isinstance() and for their methods (``str.upper``, ``dict.fromkeys``) through ``
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -109,19 +110,21 @@ def guarded_getattr(obj: Any, name: str, *default: Any) -> Any:
 # -- builtins that consume iterables or can compute for ever ------------------------------------
 
 
-def _collection(real: type, what: str) -> TypeProxy:
+def _collection(real: type, what: str, *, hashing: bool = False) -> TypeProxy:
     def build(*args: Any, **kwargs: Any) -> Any:
         if args and isinstance(args[0], Mapping):
             g.check_items(len(args[0]), what)
         elif args:
             args = (g.sized(args[0], what), *args[1:])
+            if hashing:  # set() and dict() hash every item in C
+                g.check_data(args[0], what)
         return real(*args, **kwargs)
 
     return TypeProxy(real, build)
 
 
-def _sorted(iterable: Iterable[Any], /, *, key: Any = None, reverse: bool = False) -> list[Any]:
-    return sorted(g.sized(iterable, "sorted()"), key=key, reverse=reverse)
+def _sorted(iterable: Iterable[Any], /, **kwargs: Any) -> list[Any]:
+    return sorted(g.bounded(g.sized(iterable, "sorted()")), **ops.bounded_key(kwargs))
 
 
 def _sum(iterable: Iterable[Any], /, start: Any = 0) -> Any:
@@ -132,8 +135,11 @@ def _sum(iterable: Iterable[Any], /, start: Any = 0) -> Any:
 
 
 def _extreme(real: Callable[..., Any]) -> Callable[..., Any]:
-    def pick(*args: Any, **kwargs: Any) -> Any:
-        return real(g.getiter(args[0]), **kwargs) if len(args) == 1 else real(*args, **kwargs)
+    def pick(*args: Any, **kwargs: Any) -> Any:  # compares its items in C
+        kwargs = ops.bounded_key(kwargs)
+        if len(args) == 1:
+            return real(ops.bounded_stream(args[0]), **kwargs)
+        return real(*map(g.bounded, args), **kwargs)
 
     return pick
 
@@ -141,6 +147,8 @@ def _extreme(real: Callable[..., Any]) -> Callable[..., Any]:
 def _str(*args: Any, **kwargs: Any) -> str:
     if args:
         g.check_data(args[0], "str()")
+    if len(args) > 1 or "encoding" in kwargs:  # str(data, encoding) decodes
+        ops.check_codec(args[1] if len(args) > 1 else kwargs["encoding"])
     return str(*args, **kwargs)
 
 
@@ -182,8 +190,8 @@ SAFE_BUILTINS: Mapping[str, Any] = MappingProxyType({
     "int": int, "isinstance": isinstance, "len": len, "ord": ord, "round": _round, "pow": _pow,
     "str": TypeProxy(str, _str), "repr": _repr, "getattr": guarded_getattr, "range": guarded_range,
     "list": _collection(list, "list()"), "tuple": _collection(tuple, "tuple()"),
-    "set": _collection(set, "set()"), "frozenset": _collection(frozenset, "frozenset()"),
-    "dict": _collection(dict, "dict()"), "sorted": _sorted, "sum": _sum,
+    "set": _collection(set, "set()", hashing=True), "frozenset": _collection(frozenset, "frozenset()", hashing=True),
+    "dict": _collection(dict, "dict()", hashing=True), "sorted": _sorted, "sum": _sum,
     "min": _extreme(min), "max": _extreme(max),
     "any": lambda iterable: any(g.getiter(iterable)), "all": lambda iterable: all(g.getiter(iterable)),
     "enumerate": lambda iterable, start=0: enumerate(g.getiter(iterable), start),
@@ -198,7 +206,9 @@ SAFE_BUILTINS: Mapping[str, Any] = MappingProxyType({
 # into a script's globals after its data, so no data key can shadow one.
 HELPERS: Mapping[str, Any] = MappingProxyType({
     "_getattr_": guarded_getattr,
-    "_getitem_": lambda obj, key: obj[key],
+    "_getitem_": lambda obj, key: obj[g.bounded(key)],
+    "_bounded_": g.bounded,
+    "_bounded_items_": g.bounded_items,
     "_getiter_": g.getiter,
     "_iter_unpack_sequence_": g.iter_unpack_sequence,
     "_unpack_sequence_": g.unpack_sequence,
@@ -213,5 +223,9 @@ HELPERS: Mapping[str, Any] = MappingProxyType({
     "_pow_": ops.power,
     "_lshift_": ops.lshift,
     "_mod_": ops.mod,
+    "_and_": ops.setop(operator.and_),
+    "_or_": ops.setop(operator.or_),
+    "_xor_": ops.setop(operator.xor),
+    "_sub_": ops.setop(operator.sub),
     "_format_": ops.format_value,
 })

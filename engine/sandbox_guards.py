@@ -154,8 +154,8 @@ def getiter(iterable: Iterable[Any]) -> Iterator[Any]:
     return _iterate(iter(iterable), current())
 
 
-_VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
-_SIZED: tuple[type[Sized], ...] = (list, tuple, str, bytes, dict, set, frozenset, range, *_VIEWS)
+VIEWS: tuple[type, ...] = (type({}.keys()), type({}.values()), type({}.items()))
+_SIZED: tuple[type[Sized], ...] = (list, tuple, str, bytes, dict, set, frozenset, range, *VIEWS)
 
 
 def sized(iterable: Iterable[Any], what: str) -> Iterable[Any]:
@@ -195,16 +195,19 @@ def iter_unpack_sequence(iterable: Any, spec: Mapping[str, Any], _getiter: Any =
 
 # -- data size ----------------------------------------------------------------------------------
 
-_CONTAINERS = (list, tuple, dict, set, frozenset)
+CONTAINERS = (list, tuple, dict, set, frozenset)
 
 
 def check_data(value: Any, what: str) -> None:
-    """Refuse containers that would be huge or too deep once rendered or serialized.
+    """Refuse containers that would be huge, too deep or recursive once rendered, serialized, compared
+    or hashed.
 
-    Shared references count every time they appear, as repr() and JSON expand them, so ``a = [a, a]``
-    repeated 60 times is refused here instead of hanging one C call for ever.
+    Shared references count every time they appear, as repr(), JSON, ``==`` and hash() expand them, so
+    ``a = [a, a]`` repeated 60 times is refused here (after at most MAX_DATA_NODES visits) instead of
+    hanging one C call for ever; a container inside itself is refused as too deep (C recursion over it
+    could crash the process).
     """
-    if not isinstance(value, _CONTAINERS):
+    if not isinstance(value, CONTAINERS):
         return
     stack: list[tuple[Any, int]] = [(value, 1)]
     nodes = 0
@@ -217,7 +220,25 @@ def check_data(value: Any, what: str) -> None:
             ))
         items = [*container.keys(), *container.values()] if isinstance(container, dict) else container
         for item in items:
-            if isinstance(item, _CONTAINERS):
+            if isinstance(item, CONTAINERS):
                 if depth >= MAX_DATA_DEPTH:
                     fail(ScriptLimitExceeded(f"{what} nests containers deeper than {MAX_DATA_DEPTH}"))
                 stack.append((item, depth + 1))
+
+
+def bounded(value: Any) -> Any:
+    """``value`` itself, once it is safe for C code to compare or hash (``==``, ``in``, a dict key)."""
+    if type(value) in _SCALARS:  # the usual case, and a cheap one
+        return value
+    check_data(value, "a compared or hashed value")
+    return value
+
+
+def bounded_items(iterable: Iterable[Any]) -> list[Any]:
+    """The items of ``iterable``, gathered under guard, once they are safe to compare or hash."""
+    items = list(sized(iterable, "a set"))
+    check_data(items, "a compared or hashed value")
+    return items
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})

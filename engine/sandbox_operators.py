@@ -6,19 +6,25 @@ size from its operands *before* computing it: ``10**10**10`` is refused in micro
 
 from __future__ import annotations
 
+import codecs
 import math
 import operator
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from engine.sandbox_guards import (
+    CONTAINERS,
     MAX_FORMAT_WIDTH,
     MAX_INT_BITS,
+    VIEWS,
+    bounded,
+    bounded_items,
     check_data,
     check_items,
     fail,
+    getiter,
     sized,
     too_large,
 )
@@ -77,6 +83,12 @@ def _check_mod(a: Any, b: Any) -> None:
         check_data(b, "% formatting")
 
 
+def _check_setop(a: Any, b: Any) -> None:
+    if isinstance(a, VIEWS) or isinstance(b, VIEWS):
+        bounded(a)
+        bounded(b)
+
+
 def add(a: Any, b: Any) -> Any:
     _check_add(a, b)
     return a + b
@@ -104,7 +116,7 @@ def mod(a: Any, b: Any) -> Any:
 
 _INPLACE: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any, Any], None] | None]] = {
     "+=": (operator.iadd, _check_add),
-    "-=": (operator.isub, None),
+    "-=": (operator.isub, _check_setop),
     "*=": (operator.imul, _check_mul),
     "/=": (operator.itruediv, None),
     "//=": (operator.ifloordiv, None),
@@ -112,9 +124,9 @@ _INPLACE: dict[str, tuple[Callable[[Any, Any], Any], Callable[[Any, Any], None] 
     "**=": (operator.ipow, _check_pow),
     "<<=": (operator.ilshift, _check_lshift),
     ">>=": (operator.irshift, None),
-    "|=": (operator.ior, None),
-    "&=": (operator.iand, None),
-    "^=": (operator.ixor, None),
+    "|=": (operator.ior, _check_setop),
+    "&=": (operator.iand, _check_setop),
+    "^=": (operator.ixor, _check_setop),
     "@=": (operator.imatmul, None),
 }
 
@@ -178,7 +190,31 @@ def _extend(target: list[Any], iterable: Iterable[Any]) -> None:
     target.extend(items)
 
 
+# Other codecs run in C for as long as they like: punycode is quadratic ('...'.encode('punycode')).
+SAFE_CODECS = frozenset({"utf-8", "ascii", "iso8859-1"})
+
+
+def check_codec(encoding: Any) -> None:
+    try:
+        name = codecs.lookup(encoding).name if isinstance(encoding, str) else None
+    except LookupError:
+        name = None
+    if name not in SAFE_CODECS:
+        shown = str(encoding)[:40]
+        fail(ScriptPolicyError(f"encoding {shown!r} is not available in scripts; use utf-8, ascii or latin-1"))
+
+
+def _codec(name: str) -> Callable[..., Any]:
+    def convert(text: Any, encoding: Any = "utf-8", errors: Any = "strict") -> Any:
+        check_codec(encoding)
+        return getattr(text, name)(encoding, errors)
+
+    return convert
+
+
 _TEXT_METHODS: dict[str, Callable[..., Any]] = {
+    "encode": _codec("encode"),
+    "decode": _codec("decode"),
     "join": _join,
     "replace": _replace,
     "center": _padding("center"),
@@ -187,18 +223,75 @@ _TEXT_METHODS: dict[str, Callable[..., Any]] = {
     "zfill": _padding("zfill"),
     "expandtabs": _expandtabs,
 }
-GUARDED_METHODS = frozenset({*_TEXT_METHODS, "extend"})
+# Methods of containers that compare or hash their arguments in C: each argument is bounded first.
+_COMPARING_METHODS = frozenset({
+    "index", "count", "remove", "sort", "get", "pop", "setdefault", "fromkeys", "update", "add", "discard",
+    "union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint",
+    "intersection_update", "difference_update", "symmetric_difference_update",
+})
+_HASHING = (set, frozenset, dict, *VIEWS)
+GUARDED_METHODS = frozenset({*_TEXT_METHODS, "extend", *_COMPARING_METHODS})
+
+
+def _comparing(name: str) -> Callable[..., Any]:
+    def call(target: Any, *args: Any, **kwargs: Any) -> Any:
+        hashing = isinstance(target, _HASHING) or target in _HASHING
+        args = tuple(_bounded_argument(argument, hashing) for argument in args)
+        if name == "sort":
+            bounded(target)
+            kwargs = bounded_key(kwargs)
+        return getattr(target, name)(*args, **{key: bounded(value) for key, value in kwargs.items()})
+
+    return call
+
+
+def _bounded_argument(argument: Any, hashing: bool) -> Any:
+    if hashing and not isinstance(argument, (*CONTAINERS, str, bytes)) and hasattr(argument, "__iter__"):
+        return bounded_stream(argument)  # an iterator whose items a set or dict will hash
+    return bounded(argument)
+
+
+def bounded_stream(iterable: Iterable[Any]) -> Iterator[Any]:
+    """The items of ``iterable`` under the deadline, each bounded before C code compares or hashes it."""
+    return map(bounded, getiter(iterable))
+
+
+def bounded_key(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``key=`` for sort/sorted/min/max: what it returns is compared in C."""
+    key = kwargs.get("key")
+    if key is None:
+        return kwargs
+    return {**kwargs, "key": lambda item: bounded(key(item))}
+
+
+def _setop_operand(operand: Any) -> Any:
+    if isinstance(operand, (*VIEWS, *CONTAINERS, str, bytes)) or not hasattr(operand, "__iter__"):
+        return bounded(operand)
+    return bounded_items(operand)  # a view takes any iterable on the other side
+
+
+def setop(op: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``& | ^ -``: a dict view combined with any iterable hashes all of that iterable's items in C."""
+
+    def apply(a: Any, b: Any) -> Any:
+        if isinstance(a, VIEWS) or isinstance(b, VIEWS):
+            a, b = _setop_operand(a), _setop_operand(b)
+        return op(a, b)
+
+    return apply
 
 
 def method_guard(target: Any, name: str) -> Callable[..., Any] | None:
     """The guarded version of ``target.name`` (target an instance or the type), or None if unguarded."""
     if isinstance(target, (str, bytes)) or target is str or target is bytes:
         guard = _TEXT_METHODS.get(name)
+    elif (isinstance(target, (*CONTAINERS, *VIEWS)) or target in CONTAINERS) and name in _COMPARING_METHODS:
+        guard = _comparing(name)
     elif isinstance(target, list) or target is list:
         guard = _extend if name == "extend" else None
     else:
         return None
-    if guard is None or isinstance(target, type):
+    if guard is None or (isinstance(target, type) and name != "fromkeys"):
         return guard  # str.join(sep, parts): unbound, the instance comes first
     bound: Callable[..., Any] = guard
 

@@ -6,7 +6,8 @@ attributes (``gi_frame``, ``f_globals``...), exec/eval, ``nonlocal``, async code
 does not know. This policy also refuses imports, classes, ``with`` and ``print``, and rewrites the
 code so the run-time guards in engine/sandbox_guards.py see everything that could run long or grow
 large: ``while`` bodies, function and lambda entries, exception handlers (so a script cannot swallow
-a limit), ``+ * ** << %`` and f-string formatting.
+a limit), ``+ * ** << %`` and f-string formatting, and every operand C code will compare or hash
+(comparisons, dict keys, set members, subscripts, and ``& | ^ -`` for dict views).
 """
 
 from __future__ import annotations
@@ -46,11 +47,23 @@ _GUARDED_OPERATORS: dict[type[ast.operator], str] = {
     ast.Pow: "_pow_",
     ast.LShift: "_lshift_",
     ast.Mod: "_mod_",
+    ast.BitAnd: "_and_",  # these four: a dict view with any iterable hashes all its items
+    ast.BitOr: "_or_",
+    ast.BitXor: "_xor_",
+    ast.Sub: "_sub_",
 }
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:
     return ast.Call(func=ast.Name(name, ast.Load()), args=list(args), keywords=[])
+
+
+def _bounded(node: ast.expr) -> ast.expr:
+    if isinstance(node, (ast.Constant, ast.Slice, ast.Starred)):  # nothing nested to walk
+        return node
+    call = _call("_bounded_", node)
+    copy_locations(call, node)
+    return call
 
 
 def _guard_statement(name: str, node: ast.stmt) -> ast.Expr:
@@ -120,6 +133,47 @@ class SandboxPolicy(RestrictingNodeTransformer):
         call = _call(guard, node.left, node.right)
         copy_locations(call, node)
         return call
+
+    # Comparing or hashing nested containers runs in one C call that no deadline interrupts; every
+    # operand that C code will compare or hash goes through ``_bounded_`` first (engine/sandbox_guards.py).
+
+    def visit_Compare(self, node: ast.Compare) -> Any:
+        node = self.node_contents_visit(node)
+        if all(isinstance(op, (ast.Is, ast.IsNot)) for op in node.ops):
+            return node
+        node.left = _bounded(node.left)
+        node.comparators = [_bounded(operand) for operand in node.comparators]
+        return node
+
+    def visit_Dict(self, node: ast.Dict) -> Any:
+        node = self.node_contents_visit(node)
+        node.keys = [None if key is None else _bounded(key) for key in node.keys]  # None: **mapping
+        return node
+
+    def visit_Set(self, node: ast.Set) -> Any:
+        node = self.node_contents_visit(node)
+        node.elts = [_bounded(element) for element in node.elts]
+        for element in node.elts:
+            if isinstance(element, ast.Starred):  # {*items}: every item is hashed
+                element.value = _call("_bounded_items_", element.value)
+                copy_locations(element.value, element)
+        return node
+
+    def visit_SetComp(self, node: ast.SetComp) -> Any:
+        comprehension: ast.SetComp = super().visit_SetComp(node)  # type: ignore[assignment]
+        comprehension.elt = _bounded(comprehension.elt)
+        return comprehension
+
+    def visit_DictComp(self, node: ast.DictComp) -> Any:
+        comprehension: ast.DictComp = super().visit_DictComp(node)  # type: ignore[assignment]
+        comprehension.key = _bounded(comprehension.key)
+        return comprehension
+
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        rewritten = super().visit_Subscript(node)
+        if isinstance(rewritten, ast.Subscript):  # a store or delete; a load became _getitem_(), which bounds
+            rewritten.slice = _bounded(rewritten.slice)
+        return rewritten
 
     def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
         # f"{x:>1000000000}" builds a gigabyte in one C call: the guard checks the spec first.

@@ -25,6 +25,9 @@ from engine.spiff import BasePythonScriptEngineEnvironment, WorkflowException, W
 
 # A process that keeps making automatic work (a zero-length cycle timer, say) must not spin forever.
 MAX_SETTLE_ROUNDS = 100
+# Tasks on one path of an instance. Loops add tasks on every round; SpiffWorkflow cannot see work past
+# depth 1000 and would call such an instance completed, so it becomes an incident well before that.
+MAX_PATH_TASKS = 900
 
 
 @dataclass
@@ -76,15 +79,24 @@ class EngineScriptEngine(SandboxedScriptEngine):
     """The sandboxed script engine with service tasks routed to registered operations, run inside the
     current step (with its session), and timer dates checked to be timezone-aware."""
 
-    def __init__(self, environment: BasePythonScriptEngineEnvironment, operations: Mapping[str, Operation]):
+    def __init__(self, environment: BasePythonScriptEngineEnvironment, operations: Mapping[str, Operation],
+                 *, timer_cycle_floor_s: float = 60.0):
         super().__init__(environment=environment)
         self._operations = operations
+        self.timer_cycle_floor_s = timer_cycle_floor_s
 
     def evaluate(self, task: Any, expression: str, external_context: dict[str, Any] | None = None) -> Any:
+        _check_path(task)
         value = super().evaluate(task, expression, external_context)
         if spiff.is_timer_date(task, expression):
             return _aware_timer_date(value, task)
+        if spiff.cycle_expression(task.task_spec) == expression:
+            check_cycle(value, self.timer_cycle_floor_s, task)
         return value
+
+    def execute(self, task: Any, script: str, external_context: dict[str, Any] | None = None) -> Any:
+        _check_path(task)
+        return super().execute(task, script, external_context)
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         operation_name: str = kwargs["operation_name"]
@@ -104,6 +116,33 @@ class EngineScriptEngine(SandboxedScriptEngine):
             data={"operation": operation_name, "params": params, "result": result},
         )
         return json.dumps(result)
+
+
+def cycle_problem(value: Any, floor_s: float) -> str | None:
+    """Why a timer cycle may not run, or None: a cycle faster than the floor floods the sweep (R/PT0S
+    never stops firing)."""
+    period_s = spiff.cycle_period_s(value)
+    if period_s is None:
+        return f"timer cycle {str(value)[:60]!r} is not an ISO 8601 repeating interval (e.g. R/P1D)"
+    if period_s < floor_s:
+        return f"timer cycle {str(value)[:60]!r} repeats every {period_s:g} s; the shortest allowed is {floor_s:g} s"
+    return None
+
+
+def check_cycle(value: Any, floor_s: float, task: Any) -> None:
+    problem = cycle_problem(value, floor_s)
+    if problem is not None:
+        raise WorkflowTaskException(problem, task=task)
+
+
+def _check_path(task: Any) -> None:
+    """Stop a looping process at its script or condition, long before SpiffWorkflow loses sight of it."""
+    if task.depth >= MAX_PATH_TASKS:
+        raise WorkflowTaskException(_LOOP_MESSAGE, task=task)
+
+
+_LOOP_MESSAGE = (f"the process went round a loop too many times: {MAX_PATH_TASKS} or more tasks on one path "
+                 "(a loop that never ends?)")
 
 
 def _aware_timer_date(value: Any, task: Any) -> str:
@@ -129,6 +168,8 @@ def settle(workflow: spiff.Workflow) -> None:
     for _ in range(MAX_SETTLE_ROUNDS):
         workflow.refresh_timers()
         workflow.do_engine_steps()
+        if spiff.path_length(workflow) >= MAX_PATH_TASKS:
+            raise ScriptError(_LOOP_MESSAGE)
         if not spiff.has_ready_automatic_tasks(workflow):
             return
     raise ScriptError(f"the process kept creating automatic work after {MAX_SETTLE_ROUNDS} rounds")

@@ -1,37 +1,56 @@
 """Timer start events: one pending start per deployed process, fired by the sweep.
 
 The engine, not an instance, owns the schedule: at deploy the start event's timer is evaluated once
-(in a throwaway workflow, so expressions and the project clock behave as in a real instance) and
-stored as ``timer_start``; when it falls due an instance is created with its start timer fired, and
-a cycle (``R3/.../P1D``) moves on to its next time.
+(in a throwaway workflow, so expressions and the project clock behave as in a real instance) before
+the version row is written, so no other deploy waits on it, and stored as ``timer_start``; when it
+falls due an instance is created with its start timer fired, and a cycle (``R3/.../P1D``) moves on
+to its next time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from engine import spiff
-from engine.definitions import LoadedVersion
+from engine import bpmn_xml, spiff
+from engine.errors import DeployRefused, ScriptError
 from engine.locking import first_unclaimed
 from engine.models import TimerStart
+from engine.steps import describe_failure
 
 
-def schedule(session: Session, version: LoadedVersion, script_engine: Any) -> None:
-    """(Re)schedule the pending start of every process of a newly deployed version."""
-    for process_id, spec in version.bundle.specs.items():
-        session.execute(delete(TimerStart).where(TimerStart.process_id == process_id))
+def plan(bundle: spiff.ParsedBundle, roots: Mapping[str, Any],
+         script_engine: Any) -> dict[str, spiff.StartTimer | None]:
+    """The first start time of every process of a bundle about to be deployed (None: no timer start).
+
+    Evaluated before the version is written; a timer that cannot be evaluated refuses the deploy.
+    """
+    planned: dict[str, spiff.StartTimer | None] = {}
+    for process_id, spec in bundle.specs.items():
+        planned[process_id] = None
         if not spiff.has_timer_start(spec):
             continue
-        workflow = spiff.new_workflow(spec, version.bundle.subprocess_specs[process_id], script_engine)
-        workflow.do_engine_steps()
-        timer = spiff.start_timer(workflow)
+        workflow = spiff.new_workflow(spec, bundle.subprocess_specs[process_id], script_engine)
+        try:
+            workflow.do_engine_steps()
+        except (spiff.WorkflowException, ScriptError) as error:
+            incident = describe_failure(error)
+            raise DeployRefused([{"file": bpmn_xml.file_of(roots, process_id), "element_id": incident.element_id,
+                                  "line": incident.line, "reason": incident.message}]) from error
+        planned[process_id] = spiff.start_timer(workflow)
+    return planned
+
+
+def schedule(session: Session, version_id: int, planned: Mapping[str, spiff.StartTimer | None]) -> None:
+    """(Re)schedule the pending start of every process of a newly deployed version."""
+    for process_id, timer in planned.items():
+        session.execute(delete(TimerStart).where(TimerStart.process_id == process_id))
         if timer is not None and (timer.cycle is None or timer.cycle.get("cycles") != 0):
-            session.add(TimerStart(process_id=process_id, version_id=version.id, due_at=timer.due_at,
+            session.add(TimerStart(process_id=process_id, version_id=version_id, due_at=timer.due_at,
                                    cycle=timer.cycle))
 
 

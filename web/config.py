@@ -56,6 +56,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("TIMER_SWEEP_INTERVAL_S", float, 5.0),
     Setting("TIMER_SWEEP_BATCH", int, 100),
     Setting("SCRIPT_TIME_LIMIT_S", float, 1.0),
+    Setting("TIMER_CYCLE_FLOOR_S", float, 60.0),
+    Setting("TIMER_STARTS_PER_SWEEP", int, 20),
     Setting("SESSION_COOKIE_SECURE", flag),  # default: Secure unless testing
     Setting("SESSION_IDLE_MINUTES", float, 30.0),
     Setting("SESSION_WARNING_MINUTES", float, 5.0),

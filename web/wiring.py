@@ -37,6 +37,8 @@ def init_engine(app: Flask) -> None:
         projectors=[*hooks.projectors, *app.config.get("EXTRA_PROJECTORS", [])],
         script_functions=hooks.script_functions,
         script_time_limit_s=app.config["SCRIPT_TIME_LIMIT_S"],
+        timer_cycle_floor_s=app.config["TIMER_CYCLE_FLOOR_S"],
+        timer_starts_per_sweep=app.config["TIMER_STARTS_PER_SWEEP"],
     )
     app.extensions["engine"] = engine
     with app.app_context():

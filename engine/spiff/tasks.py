@@ -28,6 +28,23 @@ def has_ready_automatic_tasks(workflow: Workflow) -> bool:
     return workflow.get_next_task(state=TaskState.READY, manual=False) is not None
 
 
+def path_length(workflow: Workflow) -> int:
+    """The most tasks on one path from a start, in the workflow or any of its sub-workflows.
+
+    Every round of a loop adds tasks below the last, so this grows with the rounds. SpiffWorkflow's task
+    iterator does not descend past depth 1000: work lying deeper is invisible, and the workflow would
+    report itself completed without reaching an end event.
+    """
+    roots = [workflow.task_tree, *(sub.task_tree for sub in getattr(workflow, "subprocesses", {}).values())]
+    deepest = 0
+    stack = [(root, 0) for root in roots]
+    while stack:
+        task, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in task.children)
+    return deepest
+
+
 def is_ready(task: Task) -> bool:
     return bool(task.state == TaskState.READY)
 

@@ -53,6 +53,24 @@ def boundary_deadline(task: Task) -> datetime | None:
     return min(due) if due else None
 
 
+def cycle_expression(task_spec: Any) -> str | None:
+    """The expression of the task spec's cycle timer (``"R/PT1H"``), if it has one."""
+    definition = getattr(task_spec, "event_definition", None)
+    if type(definition).__name__ != "CycleTimerEventDefinition":
+        return None
+    expression = getattr(definition, "expression", None)
+    return expression if isinstance(expression, str) else None
+
+
+def cycle_period_s(value: Any) -> float | None:
+    """Seconds between the repeats of an ISO cycle (``R3/PT1M`` is 60.0), or None if it does not parse."""
+    try:
+        _cycles, _start, duration = TimerEventDefinition.parse_iso_recurring_interval(value)
+    except Exception:  # the library raises ValueError, AttributeError or IndexError on a bad cycle
+        return None
+    return float(duration.total_seconds())
+
+
 def is_timer_date(task: Any, expression: str) -> bool:
     """Is ``expression`` the date expression of the task's timer-date event?"""
     definition = getattr(task.task_spec, "event_definition", None)

@@ -39,6 +39,7 @@ class Task(Protocol):
     task_spec: TaskSpec
     parent: Task | None
     children: list[Task]
+    depth: int  # tasks above this one, up to the root
     internal_data: dict[str, Any]
     last_state_change: float
 

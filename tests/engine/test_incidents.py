@@ -112,3 +112,18 @@ def test_a_script_over_its_time_limit_is_an_incident_and_releases_the_instance(c
     # The step was rolled back and its lock released: an administrator can act on it at once.
     stopped = cm.post(f"/api/v1/instances/{instance_id}/terminate", as_="admin")
     assert stopped.json == {"id": instance_id, "status": "terminated"}
+
+
+def test_a_loop_that_does_not_end_is_an_incident_not_a_silent_completion(cm: Api) -> None:
+    assert cm.deploy("loop.bpmn").status_code == 201
+    finite = cm.post("/api/v1/instances", as_="admin", json={"process_id": "loop", "data": {"rounds": 100, "n": 0}})
+    assert finite.json["status"] == "completed"
+    assert cm.get(f"/api/v1/instances/{finite.json['id']}", as_="admin").json["data"] == {"rounds": 100, "n": 100}
+    # SpiffWorkflow stops looking 1000 tasks deep: this one used to end "completed" with data {}.
+    endless = cm.post("/api/v1/instances", as_="admin", json={"process_id": "loop", "data": {"rounds": 10**6, "n": 0}})
+    assert endless.json["status"] == "error"
+    instance = cm.get(f"/api/v1/instances/{endless.json['id']}", as_="admin").json
+    assert "went round a loop too many times" in instance["incident"]["message"]
+    assert instance["incident"]["element_id"] in ("count", "more")
+    assert instance["data"] == {"rounds": 10**6, "n": 0}  # the last good state: before the automatic work
+
