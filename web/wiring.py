@@ -37,6 +37,8 @@ def init_engine(app: Flask) -> None:
         projectors=[*hooks.projectors, *app.config.get("EXTRA_PROJECTORS", [])],
         script_functions=hooks.script_functions,
         script_time_limit_s=app.config["SCRIPT_TIME_LIMIT_S"],
+        instance_access=hooks.instance_access,
+        correlation_check=hooks.correlation_check,
     )
     app.extensions["engine"] = engine
     with app.app_context():
