@@ -8,12 +8,15 @@ import io
 from datetime import UTC, datetime
 from typing import Any
 
+from flask import Flask
 from sqlalchemy import func, select
 
 from engine.identity import ensure_team
-from engine.models import AccessLog, BufferedMessage, Instance
+from engine.models import AccessLog, BufferedMessage, Instance, User
 from tests.fixtures.lifecycle import REFERRAL, TEAM, Journey
+from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
+from web.ui.auth.passwords import set_password
 from workflows.read.subject_access import subject_access_export
 
 NOWHERE = "F-2027-987654"
@@ -199,3 +202,26 @@ def test_the_subject_access_export_holds_the_messages_about_the_person(journey: 
     assert message["about_this_person"]["off_benefit_on"] == "2027-03-01"
     assert message["about_this_person"]["note"] == "Started at the depot"
     assert subject_access_export(db.session, [child], now=datetime.now(UTC), made_by="admin")["messages"] == []
+
+
+def test_the_pages_and_files_listing_families_write_their_access_logs(journey: Journey, app: Flask) -> None:
+    ref = journey.close_approved(journey.refer())
+    window = journey.claim_window("2028 December", "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00")
+    journey.travel("P20M")
+    journey.audit(ref, 1)
+    for picked in journey.window(window["id"])["sample"]["picks"]:
+        journey.audit(picked, 2, refer_to_stage_3=False)
+    journey.submit_batch(journey.window(window["id"]))
+    user = db.session.scalar(select(User).where(User.username == "co1"))
+    assert user is not None
+    set_password(db.session, user, PASSWORD)
+    db.session.commit()
+    browser = app.test_client()
+    assert sign_in(browser, "co1").status_code == 302
+    assert ref in browser.get(f"/tf/claim-windows/{window['id']}").get_data(as_text=True)
+    assert ref in browser.get(f"/tf/claim-windows/{window['id']}/claim-file.csv").get_data(as_text=True)
+    journey.api.user("co2", "tf_coordinator")
+    assert journey.api.get(f"/api/v1/claim-windows/{window['id']}/claim-file.csv", as_="co2").status_code == 200
+    assert _family_reads(ref, "co1") == ["/tf/claim-windows/<int:window_id>",
+                                         "/tf/claim-windows/<int:window_id>/claim-file.<extension>"]
+    assert _family_reads(ref, "co2") == ["/api/v1/claim-windows/<int:window_id>/claim-file.csv"]
