@@ -4,17 +4,22 @@ Lanes name groups; a task's ``team`` and ``assignee`` (from data paths) narrow i
 visible to its assignee, to the managers of its team, and, while nobody has it, to the people who may
 do it: once it is someone's (claimed, allocated by a data path, or completed), the rest of the lane no
 longer sees it, so a case allocated to one worker is not open to the whole team. An instance is visible
-to those who work on it. Anything else is reported as not found, so nothing leaks.
+to whoever the app's ``InstanceAccess`` hook says (the domain's family access matrix for an instance it
+has bound to a family), and otherwise to those who work on it now: an open task of it they may see.
+Having once completed a task grants nothing by itself. Anything else is reported as not found, so
+nothing leaks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from engine.models import HumanTask
+from engine.models import HumanTask, TaskStatus
 
 ADMIN = "admin"
 PROCESS_OWNER = "process_owner"
@@ -37,6 +42,22 @@ class Actor:
 
 
 SYSTEM = Actor("engine")
+
+
+class InstanceAccess(Protocol):
+    """The app's rule for reading an instance: True or False when it decides (an instance the domain
+    binds to one of its records), None to leave it to participation."""
+
+    def __call__(self, session: Session, actor: Actor, instance_id: int) -> bool | None: ...
+
+
+class CorrelationCheck(Protocol):
+    """The app's rule for who may address what: False refuses a sent message as if its correlation named
+    nothing (the same 404 whether the record is hidden from the sender or does not exist), before any
+    delivery, start or keeping."""
+
+    def __call__(self, session: Session, actor: Actor, name: str, correlation: Mapping[str, Any],
+                 payload: Mapping[str, Any]) -> bool: ...
 
 
 def may_do(actor: Actor, task: HumanTask) -> bool:
@@ -96,11 +117,14 @@ def doable_tasks(actor: Actor) -> ColumnElement[bool]:
     return and_(HumanTask.group_id.in_(sorted(actor.groups)), team_ok)
 
 
-def instance_visible(session: Session, actor: Actor, instance_id: int) -> bool:
-    """Those who work on an instance see it: a task of it they may see, or one they completed."""
+def instance_visible(session: Session, actor: Actor, instance_id: int,
+                     bound: InstanceAccess | None = None) -> bool:
+    """The app's rule when it decides; otherwise administrators, and those with an open task of it they
+    may see (a completed one is history, not a reason to read the instance for ever)."""
+    decided = bound(session, actor, instance_id) if bound is not None else None
+    if decided is not None:
+        return decided
     if actor.is_admin:
         return True
-    works_on = or_(visible_tasks(actor), HumanTask.completed_by == actor.username)
-    return bool(
-        session.scalar(select(exists().where(and_(HumanTask.instance_id == instance_id, works_on))))
-    )
+    works_on = and_(HumanTask.instance_id == instance_id, HumanTask.state == TaskStatus.OPEN, visible_tasks(actor))
+    return bool(session.scalar(select(exists().where(works_on))))

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import messages, spiff
-from engine.access import SYSTEM, Actor
+from engine.access import SYSTEM, Actor, CorrelationCheck
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.locking import first_unclaimed
 from engine.models import InstanceStatus, OutboxMessage
@@ -72,8 +72,9 @@ class Delivery:
     """Routes messages to instances through the engine's own transactions."""
 
     def __init__(self, *, session: Callable[[], Session], now: Callable[[], datetime], act: Act,
-                 create: Create) -> None:
+                 create: Create, correlation_check: CorrelationCheck | None = None) -> None:
         self.session = session
+        self.correlation_check = correlation_check
         self.now = now
         self.act = act
         self.create = create
@@ -99,6 +100,10 @@ class Delivery:
         if not (actor.is_admin or actor is SYSTEM or set(declared.senders) & actor.groups):
             session.rollback()
             raise Forbidden(f"you may not send the message '{name}'")
+        if self.correlation_check is not None and not self.correlation_check(session, actor, name, correlation,
+                                                                             payload):
+            session.rollback()
+            raise NotFound(f"nothing matches this correlation for the message '{name}'")
         key = messages.correlation_key(correlation)
         for _ in range(MAX_ROUTING_ATTEMPTS):
             waits = messages.matching_instances(session, name, key)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from engine.access import Actor, doable_tasks, instance_visible, may_do, may_see, visible_tasks
+from engine.access import Actor, InstanceAccess, doable_tasks, instance_visible, may_do, may_see, visible_tasks
 from engine.errors import Invalid, NotFound
 from engine.locking import skipping_locked
 from engine.models import (
@@ -159,9 +159,12 @@ def get_actionable_task(session: Session, actor: Actor, task_id: str) -> HumanTa
     return row
 
 
-def get_instance(session: Session, actor: Actor, instance_id: int) -> InstanceView:
+def get_instance(session: Session, actor: Actor, instance_id: int, *,
+                 bound: InstanceAccess | None = None) -> InstanceView:
+    """The instance with its open tasks; NotFound alike for an unknown id and one the caller may not read
+    (``bound``: the app's rule, ``Engine.instance_access``)."""
     row = session.get(Instance, instance_id)
-    if row is None or not instance_visible(session, actor, instance_id):
+    if row is None or not instance_visible(session, actor, instance_id, bound):
         raise NotFound(f"instance {instance_id} not found", instance_id=instance_id)
     version = session.scalar(select(DefinitionVersion.version).where(DefinitionVersion.id == row.version_id))
     open_tasks = list(
@@ -174,8 +177,9 @@ def get_instance(session: Session, actor: Actor, instance_id: int) -> InstanceVi
     return InstanceView(instance=row, version=version or 0, open_tasks=open_tasks)
 
 
-def history(session: Session, actor: Actor, instance_id: int, *, limit: int = 1000) -> list[Event]:
-    if session.get(Instance, instance_id) is None or not instance_visible(session, actor, instance_id):
+def history(session: Session, actor: Actor, instance_id: int, *, limit: int = 1000,
+            bound: InstanceAccess | None = None) -> list[Event]:
+    if session.get(Instance, instance_id) is None or not instance_visible(session, actor, instance_id, bound):
         raise NotFound(f"instance {instance_id} not found", instance_id=instance_id)
     return list(
         session.scalars(select(Event).where(Event.instance_id == instance_id).order_by(Event.id).limit(limit))

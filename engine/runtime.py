@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from engine import assignment, delivery, expressions, queries, spiff, task_actions, timer_starts
-from engine.access import SYSTEM, Actor
+from engine.access import SYSTEM, Actor, CorrelationCheck, InstanceAccess
 from engine.clock import Clock, install_spiff_clock
 from engine.definitions import Definitions, DeployedProcess
 from engine.errors import Conflict, Forbidden, ScriptError
@@ -72,12 +72,17 @@ class Engine:
         script_time_limit_s: float = 1.0,
         timer_cycle_floor_s: float = 60.0,
         timer_starts_per_sweep: int = 20,
+        instance_access: InstanceAccess | None = None,
+        correlation_check: CorrelationCheck | None = None,
     ) -> None:
+        """``instance_access`` and ``correlation_check`` are the app's access rules for reading instances
+        and sending messages (engine/access.py and engine/delivery.py say what each answers)."""
         self.session = session
         self.forms = forms
         self.clock = clock
         self.operations = dict(operations or {})
         self.projectors = tuple(projectors)
+        self.instance_access = instance_access
         environment = SandboxedEnvironment(dict(script_functions or {}), time_limit_s=script_time_limit_s)
         self.script_engine = EngineScriptEngine(environment, self.operations, timer_cycle_floor_s=timer_cycle_floor_s)
         self.definitions = Definitions(forms=forms, operations=self.operations,
@@ -89,7 +94,7 @@ class Engine:
                                          script_engine=self.script_engine, clock=self._clock_getter,
                                          projectors=self.projectors)
         self.delivery = delivery.Delivery(session=session, now=lambda: self.clock.now(), act=self.act,
-                                          create=self._create)
+                                          create=self._create, correlation_check=correlation_check)
         install_spiff_clock(self._clock_getter)
         spiff.install_month_end_clamping()
 
@@ -121,13 +126,16 @@ class Engine:
 
     def start(
         self, process_id: str, business_key: str | None, data: Mapping[str, Any], actor: Actor,
-        *, version: int | None = None,
+        *, version: int | None = None, authorised: bool = False,
     ) -> InstanceRef:
+        """Start an instance as ``actor``: administrators and the groups its ``starters`` property names,
+        or anyone when ``authorised`` (the app's own service for a process it starts through its own
+        endpoint has decided who may; the generic API never says so)."""
         session = self.session()
         loaded = self.definitions.resolve(session, process_id, version)
         starters = loaded.processes[process_id].properties.get("starters", "")
         allowed = {g.strip() for g in starters.split(",") if g.strip()}
-        if not actor.is_admin and not (allowed & actor.groups) and actor is not SYSTEM:
+        if not (authorised or actor.is_admin or allowed & actor.groups or actor is SYSTEM):
             session.rollback()
             raise Forbidden(f"you may not start process '{process_id}'")
         instance_id = self._create(process_id, business_key, data, version)

@@ -1,5 +1,7 @@
 """Every API response that carries instance or task data writes an access-log entry, 404s included;
-a response about several records (a subject access export) adds an entry for each further one."""
+a response about several records (a subject access export) adds an entry for each further one, and a
+list that shows families' data (tasks filtered by family, the TF register, a claim window's pool) adds
+one ``family`` entry per family shown, so each family's own access log has the read."""
 
 from __future__ import annotations
 
@@ -33,27 +35,37 @@ def logs_access(resource_type: str, id_arg: str | None = None) -> Callable[[F], 
     return decorate
 
 
+def shows_families(refs: Iterable[str | None]) -> None:
+    """Mark a list response as showing these families' data: ``write_access_log`` adds one ``family``
+    entry per distinct reference, after the response, with its status."""
+    shown: set[str] = g.setdefault("access_families", set())
+    shown.update(ref for ref in refs if ref)
+
+
 def write_access_log(response: Response) -> Response:
     """An ``after_request`` hook: the entry is its own transaction, so it lands whatever the view did."""
     marked = g.pop("access_log", None)
-    if marked is None:
+    families: set[str] = g.pop("access_families", set())
+    if marked is None and not families:
         return response
-    resource_type, resource_id = marked
+    entries = ([marked] if marked is not None else []) + [("family", ref) for ref in sorted(families)]
     actor: Actor | None = g.get("actor")
     try:
         db.session.rollback()
-        db.session.add(
-            AccessLog(
-                at=get_engine().clock.now(),
-                username=actor.username if actor else None,
-                method=request.method,
-                route=request.url_rule.rule if request.url_rule else request.path,
-                resource_type=resource_type,
-                resource_id=resource_id,
-                status_code=response.status_code,
-                admin_read=bool(actor and actor.is_admin),
+        now = get_engine().clock.now()
+        for resource_type, resource_id in entries:
+            db.session.add(
+                AccessLog(
+                    at=now,
+                    username=actor.username if actor else None,
+                    method=request.method,
+                    route=request.url_rule.rule if request.url_rule else request.path,
+                    resource_type=resource_type,
+                    resource_id=resource_id,
+                    status_code=response.status_code,
+                    admin_read=bool(actor and actor.is_admin),
+                )
             )
-        )
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -14,6 +14,7 @@ from flask import Response
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from web.access_log import shows_families
 from web.extensions import db
 from workflows.models import Claim, ClaimWindow, Family, Outcome, TfRegister, WindowFamily
 from workflows.operations.common import london_day
@@ -75,6 +76,7 @@ FORMATS: dict[str, tuple[str, Callable[[ClaimWindow], str | bytes]]] = {
 def claim_file_response(window: ClaimWindow, extension: str) -> Response:
     """The download, as the API and the TF team's window page both serve it."""
     mimetype, build = FORMATS[extension]
+    shows_families(row[0] for row in claim_file_rows(window))  # each claimed family's access log has the file
     response = Response(build(window), mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="claim-file-{window.id}.{extension}"'
     return response

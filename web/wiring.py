@@ -39,6 +39,8 @@ def init_engine(app: Flask) -> None:
         script_time_limit_s=app.config["SCRIPT_TIME_LIMIT_S"],
         timer_cycle_floor_s=app.config["TIMER_CYCLE_FLOOR_S"],
         timer_starts_per_sweep=app.config["TIMER_STARTS_PER_SWEEP"],
+        instance_access=hooks.instance_access,
+        correlation_check=hooks.correlation_check,
     )
     app.extensions["engine"] = engine
     with app.app_context():

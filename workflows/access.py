@@ -7,14 +7,16 @@ and the API ask these predicates and never compare group names themselves.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from engine.access import Actor, visible_tasks
-from engine.models import HumanTask, HumanTaskField, TaskStatus
-from workflows.models import Family, TfRegister
+from engine.models import HumanTask, HumanTaskField, Instance, TaskStatus
+from workflows.models import ClaimWindow, Family, Referral, TfRegister
 
 
 class Role(StrEnum):
@@ -56,10 +58,27 @@ ADMINS = frozenset({Role.ADMIN})
 DEFINITION_MANAGERS = frozenset({Role.ADMIN, Role.PROCESS_OWNER})
 
 
+# The processes that bind instances to the domain's records: a family's referral journey (through its
+# ``referral`` row, written by the ``register_referral`` operation and moved by a triage match) and a
+# claim window (its ``claim_window`` row). Nothing else binds: not inbox fields, not start data.
+FAMILY_PROCESS = "family_referral"
+WINDOW_PROCESS = "claim_window"
+# The correlation property that names a family in the domain's messages.
+FAMILY_KEY = "family_ref"
+
+
 def family_tasks(ref: str) -> ColumnElement[bool]:
-    """The condition matching the human tasks of a family (by its reference)."""
+    """The condition matching the human tasks that carry a family's reference as an inbox field: for
+    display and filtering only, never for access (see ``bound_instances``)."""
     return and_(HumanTaskField.task_id == HumanTask.id, HumanTaskField.name == "family_ref",
                 HumanTaskField.value == ref)
+
+
+def bound_instances(family: Family) -> Select[Any]:
+    """The family's own journeys: the ``family_referral`` instances its referrals were registered by.
+    The binding is the domain's record, never data a task or a start carries."""
+    return (select(Referral.instance_id).join(Instance, Instance.id == Referral.instance_id)
+            .where(Referral.family_id == family.id, Instance.process_id == FAMILY_PROCESS))
 
 
 def may_read(session: Session, actor: Actor, family: Family) -> bool:
@@ -72,14 +91,13 @@ def may_read(session: Session, actor: Actor, family: Family) -> bool:
         return True
     if ALLOCATED_GROUPS & actor.groups and family.case_manager == actor.username:
         return True
-    ref = family.ref or ""
     # Working on it now (the Early Help Unit in triage, an unallocated PFT task) or, for the
     # allocated groups, having worked on it.
     works_on = and_(HumanTask.state == TaskStatus.OPEN, visible_tasks(actor),
                     or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor.username))
     if ALLOCATED_GROUPS & actor.groups:
         works_on = or_(works_on, HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username)
-    return bool(session.scalar(select(exists().where(family_tasks(ref), works_on))))
+    return bool(session.scalar(select(exists().where(HumanTask.instance_id.in_(bound_instances(family)), works_on))))
 
 
 def readable_family(session: Session, actor: Actor, ref: str | None) -> Family | None:
@@ -88,6 +106,37 @@ def readable_family(session: Session, actor: Actor, ref: str | None) -> Family |
     if family is None or not may_read(session, actor, family):
         return None
     return family
+
+
+def may_read_instance(session: Session, actor: Actor, instance_id: int) -> bool | None:
+    """``engine.access.InstanceAccess``: a family's journey follows the family access matrix, a claim
+    window is the TF groups' (and administrators'); any other instance is left to participation."""
+    referral = session.scalar(select(Referral).join(Instance, Instance.id == Referral.instance_id)
+                              .where(Referral.instance_id == instance_id, Instance.process_id == FAMILY_PROCESS)
+                              .limit(1))
+    if referral is not None:
+        family = session.get(Family, referral.family_id)
+        return family is not None and may_read(session, actor, family)
+    window = session.scalar(select(ClaimWindow.id).join(Instance, Instance.id == ClaimWindow.instance_id)
+                            .where(ClaimWindow.instance_id == instance_id, Instance.process_id == WINDOW_PROCESS))
+    if window is not None:
+        return is_tf_reader(actor)
+    return None
+
+
+def may_address(session: Session, actor: Actor, name: str, correlation: Mapping[str, Any],
+                payload: Mapping[str, Any]) -> bool:
+    """``engine.delivery.CorrelationCheck``: a message naming a family (its correlation's ``family_ref``)
+    goes only from someone who may read that family, and never for a family that does not exist (so it
+    is never kept for a reference not yet issued); a payload may not name another family. False is the
+    same 404 for a hidden family and a missing one, before anything is delivered, started or kept."""
+    if FAMILY_KEY not in correlation:
+        return True  # names no family: nothing of the domain's to guard
+    ref = correlation[FAMILY_KEY]
+    if FAMILY_KEY in payload and payload[FAMILY_KEY] != ref:
+        return False
+    family = readable_family(session, actor, ref) if isinstance(ref, str) else None
+    return family is not None
 
 
 def is_admin(actor: Actor) -> bool:

@@ -1,4 +1,5 @@
-"""What the referral-to-claim domain hands the engine: forms, operations, projectors, rule functions."""
+"""What the referral-to-claim domain hands the engine: forms, operations, projectors, rule functions, and its
+access rules for reading instances and sending messages."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from engine.access import CorrelationCheck, InstanceAccess
 from engine.runtime import FormCatalog
 from engine.steps import Operation, Projector
 from forms.registry import default_registry
@@ -19,17 +21,21 @@ class DomainHooks:
     operations: Mapping[str, Operation] = field(default_factory=dict)
     projectors: Sequence[Projector] = ()
     script_functions: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    instance_access: InstanceAccess | None = None
+    correlation_check: CorrelationCheck | None = None
 
 
 def domain_hooks(today: Callable[[], date] | None = None) -> DomainHooks:
     """``today`` is the project clock's London date, so "today or in the past" follows the manual clock."""
+    from workflows.access import may_address, may_read_instance
     from workflows.rules import RULE_FUNCTIONS, indicator_applies
 
     def indicator_check(indicator: int, person: dict[str, Any], on: str) -> str | None:
         return indicator_applies("fop-2017", indicator, person, on)
 
     return DomainHooks(forms=default_registry(indicator_check=indicator_check, today=today), operations=operations(),
-                       script_functions=RULE_FUNCTIONS)
+                       script_functions=RULE_FUNCTIONS, instance_access=may_read_instance,
+                       correlation_check=may_address)
 
 
 def operations() -> dict[str, Operation]:

@@ -86,14 +86,16 @@ def test_a_whole_journey_with_a_returned_approval_loop(review: Api) -> None:
     approved = review.post(f"/api/v1/tasks/{approval['id']}/complete", as_="tm1",
                            json={"data": {"decision": "approve", "evidence_checked": True}})
     assert approved.json["instance_status"] == "completed"
-    instance = review.get(f"/api/v1/instances/{instance_id}", as_="tm1").json
+    # Nothing of it is open any more: having worked on it grants no read by itself (an administrator's).
+    assert review.get(f"/api/v1/instances/{instance_id}", as_="tm1").status_code == 404
+    instance = review.get(f"/api/v1/instances/{instance_id}", as_="admin").json
     assert instance["status"] == "completed"
     assert instance["open_tasks"] == []
     assert instance["data"]["closure_approval"]["decision"] == "approve"
-    kinds = [e["kind"] for e in review.get(f"/api/v1/instances/{instance_id}/history", as_="tm1").json["items"]]
+    kinds = [e["kind"] for e in review.get(f"/api/v1/instances/{instance_id}/history", as_="admin").json["items"]]
     assert kinds[0] == "instance_started"
     assert kinds.count("task_completed") >= 4 and kinds[-1] == "instance_completed"
-    completions = [e for e in review.get(f"/api/v1/instances/{instance_id}/history", as_="tm1").json["items"]
+    completions = [e for e in review.get(f"/api/v1/instances/{instance_id}/history", as_="admin").json["items"]
                    if e["kind"] == "task_completed" and e["actor"] == "tm1"]
     assert completions[0]["data"] == {"decision": "return", "reasons": "Evidence of school attendance",
                                       "evidence_checked": False}

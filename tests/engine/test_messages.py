@@ -21,17 +21,17 @@ def msgs(api: Api) -> Api:
     return api
 
 
-def start(api: Api, process_id: str, family_ref: str, **data: Any) -> int:
+def start(api: Api, process_id: str, case_ref: str, **data: Any) -> int:
     response = api.post("/api/v1/instances", as_="admin",
-                        json={"process_id": process_id, "business_key": family_ref,
-                              "data": {"family_ref": family_ref, **data}})
+                        json={"process_id": process_id, "business_key": case_ref,
+                              "data": {"case_ref": case_ref, **data}})
     assert response.status_code == 201, response.json
     return int(response.json["id"])
 
 
-def send(api: Api, name: str, family_ref: str, as_: str = "cm1", **payload: Any) -> Any:
+def send(api: Api, name: str, case_ref: str, as_: str = "cm1", **payload: Any) -> Any:
     return api.post("/api/v1/messages", as_=as_, json={
-        "name": name, "correlation": {"family_ref": family_ref}, "payload": payload})  # no need to repeat it
+        "name": name, "correlation": {"case_ref": case_ref}, "payload": payload})  # no need to repeat it
 
 
 def instance(api: Api, instance_id: int) -> dict[str, Any]:

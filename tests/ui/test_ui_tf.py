@@ -231,8 +231,9 @@ def test_the_claim_file_downloads_as_csv_and_xlsx(client: FlaskClient, journey: 
     assert [[c or "" for c in row] for row in sheet.iter_rows(values_only=True)] == rows
     assert client.get(f"/tf/claim-windows/{window['id']}/claim-file.pdf").status_code == 404
     assert [e for e in logged("/tf/claim-windows/<int:window_id>/claim-file") if e[0] == "tf1"] == [
-        ("tf1", "claim_file", str(window["id"]), 200, False)] * 2 + [
-        ("tf1", "claim_file", str(window["id"]), 404, False)]
+        *(("tf1", "claim_file", str(window["id"]), 200, False), *(("tf1", "family", ref, 200, False)
+                                                                  for ref in refs)) * 2,
+        ("tf1", "claim_file", str(window["id"]), 404, False)]  # each file: one entry per claimed family too
 
 
 def no_invalidate_links(page: Page) -> None:

@@ -9,6 +9,10 @@ once the identifiers are replaced by a placeholder (an echoed identifier is fine
 differ). And no answer may hold a family's reference or its people's names, ids, dates of birth or
 address other than by echoing the URL. A parameter the table does not know fails the walk, so no new
 route can skip it.
+
+Messages and the generic start take no URL parameter, so a second walk sends them: every domain message
+naming each family (and one that exists nowhere) and every deployed process started naming it, as an
+outsider of every group, must get the same answer either way and change nothing.
 """
 
 from __future__ import annotations
@@ -21,12 +25,23 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.routing import Map, Rule
 
 from engine.identity import ensure_team
-from engine.models import HumanTask, HumanTaskField, User
-from tests.fixtures.lifecycle import REFERRAL, TEAM, Journey
+from engine.models import (
+    BufferedMessage,
+    DefinitionMessage,
+    DefinitionProcess,
+    Event,
+    GroupMember,
+    HumanTask,
+    HumanTaskField,
+    Instance,
+    OutboxMessage,
+    User,
+)
+from tests.fixtures.lifecycle import GROUPS, REFERRAL, TEAM, Journey
 from tests.fixtures.pages import PASSWORD, csrf, sign_in
 from web.extensions import db
 from web.ui.auth.passwords import set_password
@@ -62,8 +77,13 @@ FAKE_NUMBER = "987654"
 LANE_ACTIONS = {"api.claim_task", "api.unclaim_task", "api.complete_task", "tasks.task_post"}
 LANE_MEMBERS = {"cm2"}  # a case manager of the family's team: the lane and team of its case managers' tasks
 # Signed in and with API tokens: a case manager of the family's own team who is not allocated to it, a
-# case manager and a team manager of another team, a referrer who did not refer it, a process owner.
-OUTSIDERS = ("cm2", "cm9", "tm9", "partner2", "owner")
+# case manager and a team manager of another team, a referrer who did not refer it, a process owner, the
+# Early Help Unit member who triaged both families (having done a task grants no read once the family
+# has moved on), and a Parenting and Family Team worker.
+OUTSIDERS = ("cm2", "cm9", "tm9", "partner2", "owner", "ehu1", "pft1")
+# The TF groups read every family on the TF register, so for messages and starts they are walked against
+# a family that never reached it (no further action on one indicator).
+TF_OUTSIDERS = ("tf1", "pm1", "co1")
 
 
 def fillers(scenario: dict[str, Any]) -> dict[str, tuple[tuple[str, ...], str]]:
@@ -113,6 +133,8 @@ def scenario(journey: Journey) -> dict[str, Any]:
     ensure_team(db.session, "ashfield-ehcm", "Ashfield Early Help Case Management")
     journey.api.user("cm9", "case_manager", teams=("ashfield-ehcm",))  # another team's case manager
     journey.api.user("tm9", "team_manager", teams=("ashfield-ehcm",))  # and its manager
+    unregistered = journey.refer(**body)
+    journey.triage(unregistered["family_ref"], unregistered["people"], indicators=(7,), route="no_further_action")
     for name in OUTSIDERS:
         user = db.session.scalar(select(User).where(User.username == name))
         assert user is not None
@@ -128,6 +150,7 @@ def scenario(journey: Journey) -> dict[str, Any]:
             "referral_refs": (claimed["referral_ref"], waiting["referral_ref"]),
             "task_ids": (task["id"], *done), "instance_ids": (str(task["instance_id"]), str(claimed["instance_id"])),
             "window_id": window["id"], "claim_id": claim["id"], "user_id": cm1,
+            "unregistered_ref": unregistered["family_ref"],
             "people": tuple(p["person_id"] for p in claimed["people"] + waiting["people"])}
 
 
@@ -217,7 +240,7 @@ def first_difference(mine: tuple[int, str, str, str], theirs: tuple[int, str, st
 def test_no_route_tells_an_outsider_that_a_family_exists(app: Flask, journey: Journey,
                                                         scenario: dict[str, Any]) -> None:
     table = fillers(scenario)
-    secrets = (*scenario["family_refs"], *scenario["referral_refs"], *scenario["people"], *SECRETS)
+    secrets = _secrets(scenario)
     rules = sorted((r for r in app.url_map.iter_rules() if r.endpoint not in EXEMPT), key=lambda r: r.rule)
     assert {"case.case", "api.get_family", "privacy.family_access_log", "tasks.task"} <= {r.endpoint for r in rules}
     problems: list[str] = []
@@ -247,6 +270,60 @@ def test_no_route_tells_an_outsider_that_a_family_exists(app: Flask, journey: Jo
                                     f"{first_difference(mine, theirs)})")
     assert walked > (1 + 2 * len(OUTSIDERS)) * 100, walked  # every outsider walked every rule
     assert not problems, "routes that tell outsiders a family exists:\n" + "\n".join(problems)
+
+
+def _secrets(scenario: dict[str, Any]) -> tuple[str, ...]:
+    return (*scenario["family_refs"], scenario["unregistered_ref"], *scenario["referral_refs"], *scenario["people"],
+            *SECRETS)
+
+
+def _state() -> tuple[int, ...]:
+    """What a message or a start would change: instances, tasks, events, kept and thrown messages."""
+    return tuple(int(db.session.scalar(select(func.count()).select_from(model)) or 0)
+                 for model in (Instance, HumanTask, Event, BufferedMessage, OutboxMessage))
+
+
+def test_no_message_or_start_tells_an_outsider_that_a_family_exists(app: Flask, journey: Journey,
+                                                                   scenario: dict[str, Any]) -> None:
+    """Every group's outsider, through the API: each message the lifecycle declares, correlated with a real
+    family and with one that exists nowhere, and each deployed process started naming one or the other."""
+    names = sorted(set(db.session.scalars(select(DefinitionMessage.name))))
+    processes = sorted(set(db.session.scalars(select(DefinitionProcess.process_id))))
+    assert {"continuous_employment", "social_care_escalation", "re_referral"} <= set(names)
+    assert {"family_referral", "claim_window"} <= set(processes)
+    fake = "F-2027-987654"
+    walkers = [(name, scenario["family_refs"]) for name in OUTSIDERS]
+    walkers += [(name, (scenario["unregistered_ref"],)) for name in TF_OUTSIDERS]
+    groups = {g for name, _ in walkers for g in db.session.scalars(
+        select(GroupMember.group_id).join(User, User.id == GroupMember.user_id).where(User.username == name))}
+    assert groups == set(GROUPS) - {"admin"}, groups  # one outsider of every group at least
+    secrets, before, problems, walked = _secrets(scenario), _state(), [], 0
+    client = app.test_client()
+    for username, refs in walkers:
+        headers = {"Authorization": f"Bearer {journey.api.tokens[username]}"}
+        asks = [("/api/v1/messages", lambda ref, n=name: {"name": n, "correlation": {"family_ref": ref},
+                                                          "payload": {"family_ref": ref}}) for name in names]
+        asks += [("/api/v1/instances", lambda ref, p=process: {"process_id": p, "business_key": ref,
+                                                              "data": {"family_ref": ref}}) for process in processes]
+        for ref in refs:
+            for url, body in asks:
+                where = f"{username}: POST {url} {body(ref)}"
+                mine = client.post(url, headers=headers, json=body(ref))
+                theirs = client.post(url, headers=headers, json=body(fake))
+                walked += 1
+                mine_ = answer(mine, {"ref": ref}, {"other": fake})
+                theirs_ = answer(theirs, {"ref": fake}, {"other": ref})
+                leaked = [s for s in secrets if s in mine.get_data(as_text=True).replace(ref, "")]
+                if leaked:
+                    problems.append(f"{where} answers {mine.status_code} holding {leaked}")
+                if mine_ != theirs_:
+                    problems.append(f"{where} answers {mine.status_code}, but naming {fake} answers "
+                                    f"{theirs.status_code} ({first_difference(mine_, theirs_)})")
+                if mine.status_code < 400:
+                    problems.append(f"{where} was accepted ({mine.status_code})")
+    assert walked == (len(OUTSIDERS) * 2 + len(TF_OUTSIDERS)) * (len(names) + len(processes))
+    assert not problems, "messages and starts that tell outsiders a family exists:\n" + "\n".join(problems)
+    assert _state() == before  # nothing delivered, kept or started
 
 
 def test_a_route_with_an_unknown_parameter_fails_the_walk() -> None:

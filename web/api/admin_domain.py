@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.typing import ResponseReturnValue
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from engine.access import Actor
 from engine.models import Team
 from forms.choices import DISTRICTS
+from forms.claims import ClaimWindowSetUp
 from web.api import api, json_body
 from web.api.auth import current_actor
 from web.api.claims import window_summary
@@ -85,22 +86,11 @@ def put_settings() -> ResponseReturnValue:
     return council.save_council_settings(db.session(), actor, body)
 
 
-class ClaimWindowSchema(StrictSchema):
-    name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    local_cutoff_at = fields.AwareDateTime(required=True)
-    closes_at = fields.AwareDateTime(required=True)
-
-    @validates_schema
-    def _order(self, data: dict[str, Any], **_: Any) -> None:
-        if "local_cutoff_at" in data and "closes_at" in data and data["local_cutoff_at"] >= data["closes_at"]:
-            raise ValidationError("The local cut-off must be before the window closes.", "local_cutoff_at")
-
-
 @api.post("/admin/claim-windows")
 def create_claim_window() -> ResponseReturnValue:
     """A window is a process instance: it waits for its cut-off, then owns its pool, audits and batch."""
     actor = _admin()
-    body = json_body(ClaimWindowSchema())
+    body = json_body(ClaimWindowSetUp())
     row = open_claim_window(db.session(), get_engine(), actor, body["name"], body["local_cutoff_at"],
                             body["closes_at"])
     return window_summary(row), 201

@@ -12,7 +12,7 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from engine.access import Actor
-from web.access_log import logs_access
+from web.access_log import logs_access, shows_families
 from web.api import api, json_object
 from web.api.auth import current_actor
 from web.api.errors import ApiError
@@ -56,13 +56,14 @@ def get_claim_window(window_id: int) -> ResponseReturnValue:
     _tf_reader(current_actor())
     window = _window(window_id)
     pool = read.pool(db.session(), window.id)
-    batch = read.batch(db.session(), window.id)
+    batch = [claim_view(db.session(), c) for c in read.batch(db.session(), window.id)]
+    shows_families([*(ref for _, ref in pool), *(claim["family_ref"] for claim in batch)])
     return {
         **window_summary(window),
         "pool": [{"family_ref": ref, "claim_type": row.claim_type, "sampled": row.sampled, "stages": row.audits,
                   "outcome": row.outcome} for row, ref in pool],
         "sample": window.sample,
-        "batch": [claim_view(db.session(), c) for c in batch],
+        "batch": batch,
     }
 
 

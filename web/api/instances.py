@@ -12,20 +12,22 @@ from web.api.auth import current_actor
 from web.api.schemas import HistorySchema, InstanceRefSchema, InstanceSchema, StartInstanceSchema
 from web.extensions import db
 from web.wiring import get_engine
+from workflows.services import starts
 
 
 @api.post("/instances")
 def start_instance() -> ResponseReturnValue:
     actor = current_actor()
     body = json_body(StartInstanceSchema())
-    ref = get_engine().start(body["process_id"], body["business_key"], body["data"], actor, version=body["version"])
+    ref = starts.start_instance(db.session(), get_engine(), actor, body["process_id"], body["business_key"],
+                                body["data"], version=body["version"])
     return InstanceRefSchema().dump(ref), 201
 
 
 @api.get("/instances/<int:instance_id>")
 @logs_access("instance", "instance_id")
 def get_instance(instance_id: int) -> ResponseReturnValue:
-    view = queries.get_instance(db.session(), current_actor(), instance_id)
+    view = queries.get_instance(db.session(), current_actor(), instance_id, bound=get_engine().instance_access)
     row = view.instance
     return InstanceSchema().dump(
         {
@@ -48,7 +50,7 @@ def get_instance(instance_id: int) -> ResponseReturnValue:
 @api.get("/instances/<int:instance_id>/history")
 @logs_access("instance", "instance_id")
 def instance_history(instance_id: int) -> ResponseReturnValue:
-    events = queries.history(db.session(), current_actor(), instance_id)
+    events = queries.history(db.session(), current_actor(), instance_id, bound=get_engine().instance_access)
     return HistorySchema().dump({"items": events})
 
 
@@ -56,7 +58,8 @@ def instance_history(instance_id: int) -> ResponseReturnValue:
 @logs_access("instance", "instance_id")
 def terminate_instance(instance_id: int) -> ResponseReturnValue:
     actor = current_actor()
-    queries.get_instance(db.session(), actor, instance_id)  # 404 before 403: nothing leaks
+    # 404 before 403: nothing leaks
+    queries.get_instance(db.session(), actor, instance_id, bound=get_engine().instance_access)
     return InstanceRefSchema().dump(get_engine().terminate(instance_id, actor))
 
 
@@ -64,5 +67,5 @@ def terminate_instance(instance_id: int) -> ResponseReturnValue:
 @logs_access("instance", "instance_id")
 def retry_instance(instance_id: int) -> ResponseReturnValue:
     actor = current_actor()
-    queries.get_instance(db.session(), actor, instance_id)
+    queries.get_instance(db.session(), actor, instance_id, bound=get_engine().instance_access)
     return InstanceRefSchema().dump(get_engine().retry(instance_id, actor))

@@ -58,7 +58,7 @@ def add_engine_paths(spec: APISpec) -> None:
     deploy["requestBody"] = upload
     spec.path("/definitions", operations={"post": deploy, "get": operation("deployed processes", 200, None)})
     spec.path("/instances", operations={"post": operation(
-        "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 422))})
+        "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 409, 422))})
     spec.path("/instances/{instance_id}", operations={
         "get": operation("an instance", 200, ref("Instance"), errors=(404,), parameters=instance_id)})
     spec.path("/instances/{instance_id}/history", operations={

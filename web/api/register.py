@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import request
 from flask.typing import ResponseReturnValue
 
-from web.access_log import logs_access
+from web.access_log import logs_access, shows_families
 from web.api import api
 from web.api.auth import current_actor
 from web.api.claims import _tf_reader
@@ -28,4 +28,6 @@ def tf_register() -> ResponseReturnValue:
         limit = 0
     if not 1 <= limit <= 200:
         raise ApiError(422, "validation_failed", "limit must be between 1 and 200", {"limit": ["Must be 1 to 200."]})
-    return {"items": register_entries(db.session(), limit)}
+    items = register_entries(db.session(), limit)
+    shows_families(item["family_ref"] for item in items)
+    return {"items": items}

@@ -6,7 +6,7 @@ from flask import request
 from flask.typing import ResponseReturnValue
 
 from engine import queries
-from web.access_log import logs_access
+from web.access_log import logs_access, shows_families
 from web.api import api, json_body, query_args
 from web.api.auth import current_actor
 from web.api.schemas import CompleteTaskSchema, CompletionSchema, TaskDetailSchema, TaskPageSchema, TaskQuerySchema
@@ -25,7 +25,9 @@ def list_tasks() -> ResponseReturnValue:
     page = queries.list_tasks(
         db.session(), actor, queries.TaskFilter(fields=field_filters, **args), get_engine().clock.now()
     )
-    return TaskPageSchema().dump(page)
+    body = TaskPageSchema().dump(page)
+    shows_families(item.get("family_ref") for item in body["items"])
+    return body
 
 
 @api.get("/tasks/<task_id>")

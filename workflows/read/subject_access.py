@@ -182,6 +182,26 @@ def _completions(session: Session, families: Iterable[Family], ids: set[str]) ->
     return found
 
 
+def _messages(session: Session, families: Iterable[Family], ids: set[str]) -> list[dict[str, Any]]:
+    """Messages the family's journeys received that are about this person (a payload naming their id:
+    a benefit, an ``off_benefit_on`` date, a note), as the event history holds them."""
+    family_ids = [f.id for f in families]
+    if not family_ids:
+        return []
+    instances = select(Referral.instance_id).where(Referral.family_id.in_(family_ids))
+    events = session.scalars(select(Event).where(Event.instance_id.in_(instances), Event.kind == "message_received")
+                             .order_by(Event.id).limit(EVENT_LIMIT))
+    found = []
+    for event in events:
+        payload = (event.data or {}).get("payload")
+        rows, withheld, mentions = _rows_about(payload if isinstance(payload, dict) else {}, ids)
+        if mentions:
+            found.append({"name": (event.data or {}).get("name"), "received_at": times(event.at),
+                          "sent_by": event.actor, "about_this_person": rows,
+                          "family_level_fields_withheld": withheld})
+    return found
+
+
 def _as_submitted(session: Session, referral: Referral, ids: set[str]) -> tuple[Any, list[dict[str, Any]]]:
     """The address and this person's own household rows as the referrer gave them (gender and all):
     the referral instance's start data, whose household is in the order its people got their ids."""
@@ -243,8 +263,8 @@ def subject_access_export(session: Session, person_ids: Sequence[str], *, now: d
             "title": "Subject access export", "service": "Family journeys",
             "description": "Everything this service holds about one person: their records in every family and "
                            "referral, indicators and evidence about them, their outcomes and sustainment, claims "
-                           "resting on their outcomes, task answers about them, and who viewed their family's "
-                           "records. Other household members' details are left out.",
+                           "resting on their outcomes, task answers and messages about them, and who viewed their "
+                           "family's records. Other household members' details are left out.",
             "person": {"given_name": first.given_name, "family_name": first.family_name,
                        "date_of_birth": first.date_of_birth, "person_ids": sorted(ids)},
             "made_at": times(now), "made_by": made_by,
@@ -253,6 +273,7 @@ def subject_access_export(session: Session, person_ids: Sequence[str], *, now: d
                 "indicators[].evidence and task_completions[].about_this_person: free text recorded against "
                 "this person, which may name others",
                 "claims[].invalid_reason: free text",
+                "messages[].about_this_person: a message's free text (a note) may name others",
             ],
             "withheld": "Family-level free text (summaries, next steps) and other people's rows are withheld: "
                         "see task_completions[].family_level_fields_withheld.",
@@ -277,6 +298,7 @@ def subject_access_export(session: Session, person_ids: Sequence[str], *, now: d
                     "paid_at": times(c.paid_at), "invalidated_at": times(c.invalidated_at),
                     "invalid_reason": c.invalid_reason} for c in claims],
         "task_completions": _completions(session, families, ids),
+        "messages": _messages(session, families, ids),
         "access_log": logs,
     }
 

@@ -46,6 +46,16 @@ def check_may_submit(actor: Actor) -> None:
         raise NotAllowed("you may not submit referrals")
 
 
+def start_data(engine: Engine, actor: Actor, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """``family_referral``'s start data: the ``referral`` form's dump, received now from this caller (never
+    a date or a submitter the body claims); Invalid with the field errors."""
+    try:
+        referral = engine.forms.validate("referral", payload, {})
+    except ValidationError as error:
+        raise Invalid("the referral has errors", details=error.messages) from error
+    return {"referral": {**referral, "received_at": engine.clock.now().isoformat(), "submitted_by": actor.username}}
+
+
 def digest(payload: Mapping[str, Any]) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -65,18 +75,14 @@ def submit(db: Session, engine: Engine, actor: Actor, payload: Mapping[str, Any]
     for a key used with another body (``idempotency_key_reused``); Conflict (``request_in_progress``)
     while the key's first request runs; Failed when the referral could not be registered."""
     check_may_submit(actor)
-    try:
-        referral = engine.forms.validate("referral", payload, {})
-    except ValidationError as error:
-        raise Invalid("the referral has errors", details=error.messages) from error
+    data = start_data(engine, actor, payload)
     claimed: IdempotentRequest | None = None
     if key:
         found = _claim_key(db, actor, key, digest(payload), engine.clock.now())
         if isinstance(found, dict):
             return found
         claimed = found
-    data = {"referral": {**referral, "received_at": engine.clock.now().isoformat(), "submitted_by": actor.username}}
-    ref = engine.start(PROCESS, None, data, actor)
+    ref = engine.start(PROCESS, None, data, actor, authorised=True)  # may_submit decided; no starters
     body = answer(db, ref.id)
     if ref.status == InstanceStatus.ERROR or body is None:
         if claimed is not None:  # let a retry try again

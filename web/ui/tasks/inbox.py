@@ -16,7 +16,7 @@ from engine import queries
 from engine.access import Actor, may_do, may_release
 from engine.errors import Conflict, EngineError, Forbidden, Invalid, NotFound
 from forms.choices import DISTRICTS
-from web.access_log import logs_access
+from web.access_log import logs_access, shows_families
 from web.extensions import db
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.case.context import district_label
@@ -79,6 +79,7 @@ def inbox() -> ResponseReturnValue:
         tab = "mine"
     cursor = request.args.get("cursor") or None
     page = queries.list_tasks(db.session(), actor, replace(_filter(actor, tab, args), cursor=cursor), now)
+    shows_families(task.fields.get("family_ref") for task in page.items)
     filters: dict[str, Any] = {k: v for k, v in args.items() if v}
     groups = group_choices(db.session(), actor)
     return render_template(

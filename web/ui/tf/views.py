@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 
 from engine import queries
 from engine.access import may_do
-from web.access_log import logs_access
+from web.access_log import logs_access, shows_families
 from web.claim_file import claim_file_response
 from web.extensions import db
 from web.ui.admin.views import only
@@ -71,6 +71,7 @@ def tf_audits() -> ResponseReturnValue:
     page = queries.list_tasks(db.session(), actor, query, now)
     refs = sorted({str(t.fields.get("family_ref")) for t in page.items if t.fields.get("family_ref")})
     districts = read.family_districts(db.session(), refs)
+    shows_families(refs)
     return render_template(
         "ui/tf/audits.html", title=f"Audit queue: {STAGES[stage]}", stage=stage, stages=STAGES, counts=counts,
         cap=COUNT_CAP, page=page, now=now, actor=actor, districts=districts, district_label=district_label,
@@ -146,6 +147,7 @@ def tf_claim_window(window_id: int) -> ResponseReturnValue:
     if page > pages:
         abort(404)
     batch = read.batch_with_refs(db.session(), window.id, limit=LIST_LIMIT)
+    shows_families([*(row.ref for row in rows), *(ref for _, ref in batch)])
     actor = current_actor()
     return render_template(
         "ui/tf/claim_window.html", title=window.name, window=window, rows=rows, total=total, page=page,
