@@ -201,8 +201,7 @@ class Engine:
             process_id = row.process_id
             timer_starts.move_on(row)
             instance_id = self._create(process_id, None, {}, version.version)  # commits the schedule with it
-            if self.advance(instance_id, SYSTEM).status == InstanceStatus.ACTIVE:
-                self.act(instance_id, SYSTEM, timer_starts.fire_start_timer(self.clock.now))
+            self.act(instance_id, SYSTEM, timer_starts.fire_start_timer(self.clock.now))  # its first run
             started += 1
         return started
 

@@ -44,8 +44,9 @@ def find_task(workflow: Workflow, task_id: str) -> Task | None:
 
 
 def tasks_changed_since(workflow: Workflow, since: float) -> Iterator[Task]:
-    """Tasks whose state changed at or after ``since`` (``time.time()``), in every subprocess."""
-    return iter(workflow.get_tasks(updated_ts=since))
+    """Tasks whose state changed at or after ``since`` (``time.time()``), in every subprocess, in the
+    order they changed (the library lists them in tree order: a call activity before its steps)."""
+    return iter(sorted(workflow.get_tasks(updated_ts=since), key=lambda task: task.last_state_change))
 
 
 def data_at(workflow: Workflow) -> dict[str, Any]:
