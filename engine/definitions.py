@@ -143,8 +143,8 @@ class Definitions:
         return roots
 
     def _parse(self, roots: dict[str, Any]) -> spiff.ParsedBundle:
-        problems = deploy_problems.compensation(roots)
-        if problems:  # the parser would refuse a compensation boundary with a raw NotImplementedError
+        problems = deploy_problems.unsupported(roots)
+        if problems:  # e.g. the parser would refuse a compensation boundary with a raw NotImplementedError
             raise DeployRefused(problems)
         parser = spiff.new_parser()
         for name, root in roots.items():

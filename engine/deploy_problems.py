@@ -41,7 +41,8 @@ _FIXES: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern, re.IGNORECASE)
     (r"user task must sit in a lane", "draw a lane for the group who does the task and put the task in it"),
     (r"is not in the forms registry", "set the task's 'form' property to a form in the forms registry"),
     (r"operation '.*' is not registered", "use one of the registered service task operations"),
-    (r"This element is not expected|is not a valid value|attribute .* is not allowed|is required but missing",
+    (r"This element is not expected|is not a valid value|attribute .* is not allowed|is required but missing|"
+     r"Missing child element",
      "change the element at that line to what the BPMN 2.0 schema allows there (the message lists it)"),
     (r"XML does not parse", "fix the XML at that line (save the file again from the modeller)"),
     (r"only \.bpmn and \.dmn", "upload only .bpmn and .dmn files"),
@@ -146,6 +147,19 @@ def not_executable(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
              "fix": "mark the process to run executable (isExecutable=\"true\" on its bpmn:process; in the "
                     "modeller, tick 'Executable' on the process or pool)"}
             for name, process in processes]
+
+
+def unsupported(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What the parser would accept and the engine cannot run: compensation, a link with no catch."""
+    return compensation(roots) + unmatched_links(roots)
+
+
+def unmatched_links(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [{"file": name, "element_id": event.get("id"), "line": event.sourceline,
+             "reason": f"link throw '{link}' has no link catch event of the same name in its process or subprocess",
+             "fix": f"add an intermediate link catch event named '{link}' where the path carries on, "
+                    "or give this link the name of an existing catch"}
+            for name, root in roots.items() for event, link in spiff.unmatched_link_throws(root)]
 
 
 def compensation(roots: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -9,13 +9,16 @@ touches this package only. Where the engine departs from the bare library, it do
 - timers read the project clock and clamp month ends (clock.py);
 - messages are delivered with ``send_event`` and a refusal raises ``NotWaiting``, never ``catch()``;
   correlations are flat maps outside (messages.py);
-- task states have names (states.py), never the library's numbers.
+- task states have names (states.py), never the library's numbers;
+- link events are joined throw to catch before parsing (links.py); an event-based gateway's waits are
+  listed branch by branch (tasks.py ``waiting_events``); a timer start fires once in its instance.
 
 tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.
 """
 
 from engine.spiff.clock import install_month_end_clamping, read_time_from
 from engine.spiff.errors import SpiffWorkflowException, ValidationException, WorkflowException, WorkflowTaskException
+from engine.spiff.links import unmatched_throws as unmatched_link_throws
 from engine.spiff.messages import NotWaiting, Thrown, Wait, flatten, send_message, thrown_messages, waiting_messages
 from engine.spiff.parsing import (
     BPMN_NS,
@@ -68,6 +71,7 @@ from engine.spiff.timers import (
 from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
 
 __all__ = [
+    "unmatched_link_throws",
     "BPMN_NS", "MESSAGE_EVENT", "NS", "PARSE_RECURSION_LIMIT", "SPIFF_NS", "TIMER_EVENTS",
     "BasePythonScriptEngineEnvironment", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
     "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",

@@ -16,7 +16,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 
 from engine.spiff.specs import MESSAGE_EVENT
-from engine.spiff.tasks import data_at
+from engine.spiff.tasks import data_at, waiting_events
 from engine.spiff.types import Workflow
 
 
@@ -66,7 +66,7 @@ def waiting_messages(workflow: Workflow) -> list[Wait]:
     subprocesses (SpiffWorkflow creates those only when one arrives)."""
     found = [
         Wait(event.name, dict(event.correlations or {}))
-        for event in workflow.waiting_events()
+        for event in waiting_events(workflow)
         if event.event_type == MESSAGE_EVENT
     ]
     if not workflow.is_completed():

@@ -12,6 +12,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine.spiff import links
 from engine.spiff.types import ProcessSpec
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -52,7 +53,7 @@ def add_file(parser: Any, name: str, root: Any) -> None:
     if name.lower().endswith(".dmn"):
         parser.add_dmn_xml(root, filename=name)
     else:
-        parser.add_bpmn_xml(root, filename=name)
+        parser.add_bpmn_xml(links.joined(root), filename=name)
 
 
 def parse_bundle(files: Mapping[str, bytes | str]) -> ParsedBundle:

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine.spiff.specs import TIMER_EVENTS
+from engine.spiff.tasks import waiting_events
 from engine.spiff.types import Task, Workflow
 
 
@@ -26,7 +27,7 @@ def _fire_time(value: Any) -> datetime | None:
 def timer_due_times(workflow: Workflow) -> list[datetime]:
     """When each timer the workflow waits on fires."""
     due: list[datetime] = []
-    for event in workflow.waiting_events():
+    for event in waiting_events(workflow):
         if event.event_type in TIMER_EVENTS:
             moment = _fire_time(event.value)
             if moment is not None:

@@ -75,6 +75,9 @@ COMPENSATION = (user_task() + '\n'
                 '<bpmn:compensateEventDefinition id="ced" /></bpmn:boundaryEvent>\n'
                 '    <bpmn:task id="undo" name="Undo the work" isForCompensation="true" />\n'
                 '    <bpmn:association id="a1" associationDirection="One" sourceRef="undo_hook" targetRef="undo" />')
+LINK = ('    <bpmn:intermediateThrowEvent id="jump" name="Jump"><bpmn:incoming>f1</bpmn:incoming>'
+        '<bpmn:linkEventDefinition id="jl" name="nowhere" /></bpmn:intermediateThrowEvent>\n'
+        '    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="jump" />')
 DATA_STORE = (HEAD + '  <bpmn:dataStore id="store" name="Ledger" />\n'
               '  <bpmn:process id="p" name="Checked" isExecutable="true">\n'
               '    <bpmn:startEvent id="start" />\n'
@@ -108,6 +111,9 @@ CHECKS = [
                  None, id="script-policy"),  # a script's line is the line in the script
     pytest.param({"comp.bpmn": bpmn(COMPENSATION)}, "comp.bpmn", "p", "undo_hook", "Undo", 12,
                  "compensation is not supported", "draw the undo steps as ordinary tasks", id="compensation"),
+    pytest.param({"link.bpmn": bpmn(LINK)}, "link.bpmn", "p", "jump", "Jump", 8,
+                 "link throw 'nowhere' has no link catch", "add an intermediate link catch event named 'nowhere'",
+                 id="unmatched-link"),
     pytest.param({"idle.bpmn": bpmn(user_task(), executable="false")}, "idle.bpmn", "p", "p", "Checked", 3,
                  "no executable process; it holds 'p' (Checked)", 'isExecutable="true"', id="not-executable"),
 ]
