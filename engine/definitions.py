@@ -172,6 +172,7 @@ class Definitions:
                 problems.append(_problem(file, process_id, f"the parser rejected it: {error}"))
         if problems:
             raise DeployRefused(problems)
+        spiff.finish_bundle(bundle, roots)
         return bundle
 
     @staticmethod

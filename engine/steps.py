@@ -129,7 +129,8 @@ def settle(workflow: spiff.Workflow) -> None:
     for _ in range(MAX_SETTLE_ROUNDS):
         workflow.refresh_timers()
         workflow.do_engine_steps()
-        if not spiff.has_ready_automatic_tasks(workflow):
+        interrupted = spiff.interrupt_for_event_subprocesses(workflow)
+        if not interrupted and not spiff.has_ready_automatic_tasks(workflow):
             return
     raise ScriptError(f"the process kept creating automatic work after {MAX_SETTLE_ROUNDS} rounds")
 

@@ -12,7 +12,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine.spiff import links
+from engine.spiff import event_subprocesses, links
 from engine.spiff.types import ProcessSpec
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -60,13 +60,20 @@ def parse_bundle(files: Mapping[str, bytes | str]) -> ParsedBundle:
     """Parse trusted, already validated files (used when loading a stored version)."""
     parser = new_parser()
     bundle = ParsedBundle()
+    roots = {name: etree.fromstring(_as_bytes(content)) for name, content in files.items()}
     with parsing_depth():
-        for name, content in files.items():
-            add_file(parser, name, etree.fromstring(_as_bytes(content)))
+        for name, root in roots.items():
+            add_file(parser, name, root)
         for process_id in parser.get_process_ids():
             bundle.specs[process_id] = parser.get_spec(process_id)
             bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
+    finish(bundle, roots)
     return bundle
+
+
+def finish(bundle: ParsedBundle, roots: Mapping[str, Any]) -> None:
+    """What the parser leaves out of the specs and the engine reads from the XML."""
+    event_subprocesses.mark_interrupting({"": {**bundle.specs}, **bundle.subprocess_specs}, roots)
 
 
 def _as_bytes(content: bytes | str) -> bytes:
