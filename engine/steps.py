@@ -130,7 +130,8 @@ def settle(workflow: spiff.Workflow) -> None:
         workflow.refresh_timers()
         workflow.do_engine_steps()
         interrupted = spiff.interrupt_for_event_subprocesses(workflow)
-        if not interrupted and not spiff.has_ready_automatic_tasks(workflow):
+        fired = spiff.fire_conditional_events(workflow)
+        if not (interrupted or fired) and not spiff.has_ready_automatic_tasks(workflow):
             return
     raise ScriptError(f"the process kept creating automatic work after {MAX_SETTLE_ROUNDS} rounds")
 

@@ -12,12 +12,14 @@ touches this package only. Where the engine departs from the bare library, it do
 - task states have names (states.py), never the library's numbers;
 - link events are joined throw to catch before parsing (links.py); an event-based gateway's waits are
   listed branch by branch (tasks.py ``waiting_events``); a timer start fires once in its instance;
-  an interrupting event subprocess interrupts (event_subprocesses.py).
+  an interrupting event subprocess interrupts (event_subprocesses.py); conditional events are
+  re-evaluated after every step (conditions.py); data objects are named by their names (parsing.py).
 
 tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.
 """
 
 from engine.spiff.clock import install_month_end_clamping, read_time_from
+from engine.spiff.conditions import fire_conditional_events
 from engine.spiff.errors import SpiffWorkflowException, ValidationException, WorkflowException, WorkflowTaskException
 from engine.spiff.event_subprocesses import interrupt as interrupt_for_event_subprocesses
 from engine.spiff.links import unmatched_throws as unmatched_link_throws
@@ -74,6 +76,7 @@ from engine.spiff.timers import (
 from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
 
 __all__ = [
+    "fire_conditional_events",
     "finish_bundle",
     "interrupt_for_event_subprocesses",
     "unmatched_link_throws",

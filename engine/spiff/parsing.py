@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -73,7 +74,27 @@ def parse_bundle(files: Mapping[str, bytes | str]) -> ParsedBundle:
 
 def finish(bundle: ParsedBundle, roots: Mapping[str, Any]) -> None:
     """What the parser leaves out of the specs and the engine reads from the XML."""
-    event_subprocesses.mark_interrupting({"": {**bundle.specs}, **bundle.subprocess_specs}, roots)
+    every = {"": {**bundle.specs}, **bundle.subprocess_specs}
+    event_subprocesses.mark_interrupting(every, roots)
+    for specs in every.values():
+        for spec in specs.values():
+            _data_objects_by_name(spec)
+
+
+def _data_objects_by_name(spec: Any) -> None:
+    """A data object is its process's variable named by its ``name``, as the modeller shows it; the library
+    keys it by its ``id``, so one whose id differs (``DataObject_0x1`` named ``score``) never matched the
+    task data its scripts wrote, and the step failed. A name that is no Python name keeps the id."""
+    objects = getattr(spec, "data_objects", None)
+    if not objects:
+        return
+    renamed = {}
+    for data_object in objects.values():
+        name = data_object.bpmn_name
+        if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name):
+            data_object.bpmn_id = name
+        renamed[data_object.bpmn_id] = data_object
+    spec.data_objects = renamed
 
 
 def _as_bytes(content: bytes | str) -> bytes:

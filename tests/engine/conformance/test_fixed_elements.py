@@ -104,7 +104,6 @@ def test_signal_event_subprocess_interrupts_on_a_signal_of_its_own_instance(run:
     assert run.status(instance) == "completed"
 
 
-@NOT_YET
 def test_conditional_event_fires_when_another_branch_sets_the_data(run: Driver) -> None:
     assert run.deploy("conditional_event.bpmn").status_code == 201
     instance = run.start("conditional_event", ready=False)
@@ -113,7 +112,6 @@ def test_conditional_event_fires_when_another_branch_sets_the_data(run: Driver) 
     assert run.path(instance)[-2:] == ["go", "end_go"] and run.status(instance) == "completed"
 
 
-@NOT_YET
 def test_data_object_whose_id_differs_from_its_name(run: Driver) -> None:
     assert run.deploy("data_object.bpmn").status_code == 201
     instance = run.start("data_object")
