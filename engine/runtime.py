@@ -179,6 +179,10 @@ class Engine:
                      actor: Actor) -> delivery.SendResult:
         return self.delivery.send(name, correlation, payload, actor)
 
+    def throw_signal(self, name: str, payload: Mapping[str, Any], actor: Actor) -> delivery.SendResult:
+        """A signal to every instance waiting for it (administrators only)."""
+        return self.delivery.signal(name, payload, actor)
+
     def deliver_outbox(self, *, limit: int = 100) -> int:
         try:
             return self.delivery.deliver_outbox(limit=limit)

@@ -23,7 +23,16 @@ from engine.spiff.conditions import fire_conditional_events
 from engine.spiff.errors import SpiffWorkflowException, ValidationException, WorkflowException, WorkflowTaskException
 from engine.spiff.event_subprocesses import interrupt as interrupt_for_event_subprocesses
 from engine.spiff.links import unmatched_throws as unmatched_link_throws
-from engine.spiff.messages import NotWaiting, Thrown, Wait, flatten, send_message, thrown_messages, waiting_messages
+from engine.spiff.messages import (
+    SIGNAL_PREFIX,
+    NotWaiting,
+    Thrown,
+    Wait,
+    flatten,
+    send_message,
+    thrown_messages,
+    waiting_messages,
+)
 from engine.spiff.parsing import (
     BPMN_NS,
     NS,
@@ -76,6 +85,7 @@ from engine.spiff.timers import (
 from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
 
 __all__ = [
+    "SIGNAL_PREFIX",
     "fire_conditional_events",
     "finish_bundle",
     "interrupt_for_event_subprocesses",

@@ -1,5 +1,5 @@
 """The conformance table in engine/README.md, generated from the suite: one row per test, the element
-read from the test's name, "runs", "refused at deploy" or "not yet" (a strict xfail) from the test.
+read from the test's name, "runs" or "refused at deploy" (a test named so).
 
 Regenerate with ``.venv/bin/python -m tests.engine.conformance.table``; test_table.py fails when the
 README is out of step.
@@ -26,8 +26,7 @@ def rows() -> list[tuple[str, str, str]]:
             refused = "refused" in node.name
             if source.name == "test_deploy_problems.py" and not refused:
                 continue
-            marks = {ast.unparse(d) for d in node.decorator_list}
-            outcome = "not yet (strict xfail)" if "NOT_YET" in marks else "refused at deploy" if refused else "runs"
+            outcome = "refused at deploy" if refused else "runs"
             element = node.name.removeprefix("test_").replace("_", " ")
             found.append((element, outcome, f"{source.relative_to(ROOT)}::{node.name}"))
     return found

@@ -3,12 +3,11 @@ each driven through the API on the manual clock to its end (engine/README.md say
 
 from __future__ import annotations
 
-import pytest
+from sqlalchemy import select
 
+from engine.models import OutboxMessage
 from tests.engine.conformance.conftest import Driver
-
-# Not yet running on this engine: strict, so each turns red the day it runs and must be unmarked.
-NOT_YET = pytest.mark.xfail(strict=True, reason="not yet running on this engine (issue 18)")
+from web.extensions import db
 
 
 def test_link_events_carry_on_after_the_throw(run: Driver) -> None:
@@ -126,11 +125,30 @@ def test_a_signal_reaches_a_catch_in_its_own_instance(run: Driver) -> None:
     assert "hear" in run.path(instance) and run.status(instance) == "completed"
 
 
-@NOT_YET
 def test_a_signal_reaches_every_instance_waiting_for_it(run: Driver) -> None:
     assert run.deploy("signals.bpmn").status_code == 201
     waiting = [run.start("signal_waiter"), run.start("signal_waiter")]
     thrower = run.start("signal_thrower")
     assert run.status(thrower) == "completed"
+    outbox = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(row.name, row.correlation) for row in outbox] == [  # one row, one transaction, per instance
+        ("signal:go", {"instance_id": waiting[0]}), ("signal:go", {"instance_id": waiting[1]})]
+    assert all(row.delivered_at is not None for row in outbox)
     for instance in waiting:
         assert run.path(instance)[-3:] == ["hear", "went", "end"] and run.status(instance) == "completed"
+
+
+def test_an_administrator_throws_a_signal_through_the_api_to_every_waiting_instance(run: Driver) -> None:
+    assert run.deploy("signals.bpmn").status_code == 201
+    waiting = [run.start("signal_waiter"), run.start("signal_waiter")]
+    run.api.user("cm2", "case_manager")
+    refused = run.api.post("/api/v1/signals", as_="cm2", json={"name": "go"})
+    assert (refused.status_code, refused.json["error"]["code"]) == (403, "forbidden")
+    assert all(run.status(i) == "active" for i in waiting)  # nothing was delivered
+    for bad in ({}, {"name": ""}, {"name": "go", "extra": 1}, {"name": 5}):
+        assert run.api.post("/api/v1/signals", as_="admin", json=bad).status_code in (400, 422)
+    thrown = run.api.post("/api/v1/signals", as_="admin", json={"name": "go", "payload": {"why": "test"}})
+    assert (thrown.status_code, thrown.json) == (200, {"delivered": 2})
+    assert all(run.path(i)[-3:] == ["hear", "went", "end"] for i in waiting)
+    again = run.api.post("/api/v1/signals", as_="admin", json={"name": "go"})
+    assert again.json == {"delivered": 0}
