@@ -88,6 +88,8 @@ def _event_subprocess_triggers(workflow: Workflow) -> Iterator[Wait]:
         spec = workflow.subprocess_specs.get(name)
         for start in getattr(spec, "bpmn_start_events", []):
             definition = start.event_definition
+            if type(definition).__name__ == SIGNAL_EVENT:
+                yield Wait(SIGNAL_PREFIX + definition.name, {})
             if type(definition).__name__ != MESSAGE_EVENT:
                 continue
             properties = getattr(definition, "process_correlations", None)

@@ -138,6 +138,15 @@ def test_a_signal_reaches_every_instance_waiting_for_it(run: Driver) -> None:
         assert run.path(instance)[-3:] == ["hear", "went", "end"] and run.status(instance) == "completed"
 
 
+def test_a_signal_from_another_instance_starts_an_interrupting_event_subprocess(run: Driver) -> None:
+    assert run.deploy("signals.bpmn").status_code == 201
+    instance = run.start("signal_interrupted")
+    assert run.open_tasks(instance) == ["work"]
+    run.start("signal_thrower")
+    assert run.cancelled(instance) == ["work"] and "stop_work" in run.path(instance)
+    assert run.status(instance) == "completed"
+
+
 def test_an_administrator_throws_a_signal_through_the_api_to_every_waiting_instance(run: Driver) -> None:
     assert run.deploy("signals.bpmn").status_code == 201
     waiting = [run.start("signal_waiter"), run.start("signal_waiter")]
