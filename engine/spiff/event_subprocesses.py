@@ -37,6 +37,8 @@ def mark_interrupting(subprocess_specs: Mapping[str, Mapping[str, Any]], roots: 
 def interrupt(workflow: Workflow) -> bool:
     """Cancel what an interrupting event subprocess interrupts; whether anything was."""
     changed = False
+    if not getattr(workflow, "subprocesses", None):  # no event subprocess has started: nothing to read
+        return False
     completed: list[Any] = list(workflow.get_tasks(state=TaskState.COMPLETED))  # the library's tasks
     for start in completed:
         if not getattr(start.task_spec, "interrupting", False) or start.internal_data.get(_DONE):
