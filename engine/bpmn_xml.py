@@ -1,5 +1,5 @@
 """Reading what SpiffWorkflow does not parse from the BPMN XML itself (with lxml, at deploy):
-process-level properties, message properties, and where in a file an error sits."""
+process-level properties, message properties, and which file holds a process."""
 
 from __future__ import annotations
 
@@ -7,17 +7,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from engine import spiff
-
-
-def element_at_line(root: Any, line: int) -> str | None:
-    """Schema errors carry only a line: name the innermost element with an id that encloses it."""
-    found = None
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.sourceline is None or element.sourceline > line:
-            continue
-        if element.get("id"):
-            found = element.get("id")
-    return found
 
 
 def file_of(roots: Mapping[str, Any], process_id: str) -> str:

@@ -14,7 +14,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import bpmn_xml, spiff
+from engine import bpmn_xml, deploy_problems, spiff
 from engine.errors import DeployRefused, NotFound
 from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
 from engine.spiff import SpiffWorkflowException, ValidationException
@@ -92,16 +92,20 @@ class Definitions:
         if existing is not None:
             return self._deployed(session, existing, created=False)
         known_groups = set(session.scalars(select(Group.id)))
-        with spiff.parsing_depth():
-            roots, bundle = self._parse(files)
-        problems = list(self._check_lanes(roots, known_groups))
-        problems += self._check_tasks(bundle)
-        if self._expression_checker is not None:
-            problems += self._expression_checker(bundle, roots)
-        if problems:
-            raise DeployRefused(problems)
-        if before_write is not None:
-            before_write(bundle, roots)
+        roots = self._read(files)
+        try:
+            with spiff.parsing_depth():
+                bundle = self._parse(roots)
+            problems = list(self._check_lanes(roots, known_groups))
+            problems += self._check_tasks(bundle)
+            if self._expression_checker is not None:
+                problems += self._expression_checker(bundle, roots)
+            if problems:
+                raise DeployRefused(problems)
+            if before_write is not None:
+                before_write(bundle, roots)
+        except DeployRefused as refused:  # every check's problems name process, element, line and a fix
+            raise DeployRefused(deploy_problems.located(roots, refused.problems)) from None
         number = (session.scalar(select(func.max(DefinitionVersion.version))) or 0) + 1
         row = DefinitionVersion(
             version=number,
@@ -133,7 +137,8 @@ class Definitions:
         )
         return [DeployedProcess(process_id=p, version=row.version, sha256=row.sha256, created=created) for p in ids]
 
-    def _parse(self, files: Mapping[str, bytes]) -> tuple[dict[str, Any], spiff.ParsedBundle]:
+    @staticmethod
+    def _read(files: Mapping[str, bytes]) -> dict[str, Any]:
         problems: list[dict[str, Any]] = []
         roots: dict[str, Any] = {}
         for name, content in sorted(files.items()):
@@ -145,34 +150,41 @@ class Definitions:
             except etree.XMLSyntaxError as error:
                 problems.append(_problem(name, None, f"XML does not parse: {error.msg}", error.lineno))
         if problems:
+            raise DeployRefused(deploy_problems.located(roots, problems))
+        return roots
+
+    def _parse(self, roots: dict[str, Any]) -> spiff.ParsedBundle:
+        problems = deploy_problems.unsupported(roots)
+        if problems:  # e.g. the parser would refuse a compensation boundary with a raw NotImplementedError
             raise DeployRefused(problems)
         parser = spiff.new_parser()
         for name, root in roots.items():
             try:
                 spiff.add_file(parser, name, root)
             except ValidationException as error:
-                problems.append(_validation_problem(error, name, root))
-            except (SpiffWorkflowException, etree.LxmlError, ValueError, KeyError) as error:
+                problems.append(_validation_problem(error, name))
+            except (SpiffWorkflowException, etree.LxmlError, ValueError, KeyError, NotImplementedError) as error:
                 problems.append(_problem(name, None, f"the parser rejected the file: {error}"))
         if problems:
             raise DeployRefused(problems)
         bundle = spiff.ParsedBundle()
         process_ids = parser.get_process_ids()
         if not process_ids:
-            raise DeployRefused([_problem(sorted(files)[0], None, "the bundle holds no executable process")])
+            raise DeployRefused(deploy_problems.not_executable(roots))
         for process_id in process_ids:
             try:
                 bundle.specs[process_id] = parser.get_spec(process_id)
                 bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
             except ValidationException as error:
                 file = error.file_name or bpmn_xml.file_of(roots, process_id)
-                problems.append(_validation_problem(error, file, roots.get(file)))
-            except (SpiffWorkflowException, RecursionError, KeyError, ValueError) as error:
+                problems.append(_validation_problem(error, file))
+            except (SpiffWorkflowException, RecursionError, KeyError, ValueError, NotImplementedError) as error:
                 file = bpmn_xml.file_of(roots, process_id)
                 problems.append(_problem(file, process_id, f"the parser rejected it: {error}"))
         if problems:
             raise DeployRefused(problems)
-        return roots, bundle
+        spiff.finish_bundle(bundle, roots)
+        return bundle
 
     @staticmethod
     def _check_lanes(roots: Mapping[str, Any], known_groups: set[str]) -> Iterable[dict[str, Any]]:
@@ -255,7 +267,8 @@ class Definitions:
         return self.load(session, version_id)
 
 
-def _validation_problem(error: ValidationException, fallback_file: str, root: Any) -> dict[str, Any]:
-    line = error.line_number if isinstance(error.line_number, int) else None
-    element_id = error.id or (bpmn_xml.element_at_line(root, line) if root is not None and line else None)
-    return _problem(error.file_name or fallback_file, element_id, str(error).split("\n")[0].strip(), line)
+def _validation_problem(error: ValidationException, fallback_file: str) -> dict[str, Any]:
+    """The library's message; schema errors carry only a line, its own checks only an element id
+    (``deploy_problems.located`` adds the other)."""
+    line = error.line_number if isinstance(error.line_number, int) and error.line_number > 0 else None
+    return _problem(error.file_name or fallback_file, error.id or None, str(error).split("\n")[0].strip(), line)

@@ -89,6 +89,25 @@ class Delivery:
         # A start event has no correlation yet; it takes it from the payload, so the values go in there.
         return self.act(instance_id, actor, deliver_action(name, {**correlation, **payload}, {}, actor.username))
 
+    def signal(self, name: str, payload: Mapping[str, Any], actor: Actor) -> SendResult:
+        """Hand a signal to every instance waiting for it, one instance per transaction; a broadcast
+        crosses families, so only administrators throw one."""
+        if not actor.is_admin:
+            raise Forbidden("only administrators throw signals")
+        session = self.session()
+        waiters = [(w.instance_id, dict(w.correlations)) for w in messages.signal_waiters(session, name)]
+        session.rollback()
+        delivered = 0
+        for instance_id, correlations in waiters:
+            action = deliver_action(spiff.SIGNAL_PREFIX + name, dict(payload), correlations, actor.username)
+            try:
+                self.act(instance_id, actor, action)
+                delivered += 1
+            except Conflict as error:
+                if error.code not in ("not_waiting", "instance_ended", "instance_in_error"):
+                    raise
+        return SendResult(delivered=delivered)
+
     def send(self, name: str, correlation: Mapping[str, Any], payload: Mapping[str, Any],
              actor: Actor) -> SendResult:
         """Deliver to the one waiting instance, start one, keep the message, or answer that none took it."""

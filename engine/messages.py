@@ -25,12 +25,26 @@ def correlation_key(flat: Mapping[str, Any]) -> str:
     return json.dumps(dict(flat), sort_keys=True, separators=(",", ":"), default=str)
 
 
+def signal_address(instance_id: int) -> dict[str, Any]:
+    """A signal wait is keyed by its instance: a signal is delivered to each waiting instance in turn."""
+    return {"signal": {"instance_id": instance_id}}
+
+
+def signal_waiters(session: Session, name: str, *, besides: int | None = None) -> list[MessageWait]:
+    query = select(MessageWait).where(MessageWait.name == spiff.SIGNAL_PREFIX + name).order_by(MessageWait.instance_id)
+    if besides is not None:
+        query = query.where(MessageWait.instance_id != besides)
+    return list(session.scalars(query))
+
+
 def sync_waits(ctx: StepContext, workflow: spiff.Workflow, active: bool) -> None:
     session, instance_id = ctx.session, ctx.instance.id
     wanted = {}
     if active:
         for wait in spiff.waiting_messages(workflow):
-            wanted[(wait.name, correlation_key(spiff.flatten(wait.correlations)))] = wait.correlations
+            correlations = signal_address(instance_id) if wait.name.startswith(spiff.SIGNAL_PREFIX) \
+                else wait.correlations
+            wanted[(wait.name, correlation_key(spiff.flatten(correlations)))] = correlations
     existing = {
         (w.name, w.correlation_key): w
         for w in session.scalars(select(MessageWait).where(MessageWait.instance_id == instance_id))
@@ -108,6 +122,9 @@ def throw_to_outbox(ctx: StepContext, workflow: spiff.Workflow) -> int:
     count = 0
     for message in spiff.thrown_messages(workflow):
         payload = message.payload if isinstance(message.payload, dict) else {"value": message.payload}
+        if message.name.startswith(spiff.SIGNAL_PREFIX):
+            count += _signal_to_outbox(ctx, message.name, payload)
+            continue
         flat = message.correlations
         ctx.session.add(OutboxMessage(source_instance_id=ctx.instance.id, name=message.name, correlation=flat,
                                       payload=json.loads(json.dumps(payload, default=str)), created_at=ctx.now))
@@ -115,3 +132,16 @@ def throw_to_outbox(ctx: StepContext, workflow: spiff.Workflow) -> int:
         count += 1
     return count
 
+
+
+def _signal_to_outbox(ctx: StepContext, name: str, payload: dict[str, Any]) -> int:
+    """A signal reaches every other instance waiting for it: one outbox row each, delivered one instance
+    per transaction (the thrower's own catches took it inside its step)."""
+    waiters = signal_waiters(ctx.session, name.removeprefix(spiff.SIGNAL_PREFIX), besides=ctx.instance.id)
+    for wait in waiters:
+        ctx.session.add(OutboxMessage(source_instance_id=ctx.instance.id, name=name,
+                                      correlation=spiff.flatten(signal_address(wait.instance_id)),
+                                      payload=json.loads(json.dumps(payload, default=str)), created_at=ctx.now))
+    ctx.record("signal_thrown", actor="engine", data={"name": name.removeprefix(spiff.SIGNAL_PREFIX),
+                                                      "waiting_instances": len(waiters)})
+    return len(waiters)

@@ -197,6 +197,10 @@ class Engine:
                      actor: Actor) -> delivery.SendResult:
         return self.delivery.send(name, correlation, payload, actor)
 
+    def throw_signal(self, name: str, payload: Mapping[str, Any], actor: Actor) -> delivery.SendResult:
+        """A signal to every instance waiting for it (administrators only)."""
+        return self.delivery.signal(name, payload, actor)
+
     def deliver_outbox(self, *, limit: int = 100) -> int:
         try:
             return self.delivery.deliver_outbox(limit=limit)
@@ -220,8 +224,7 @@ class Engine:
             process_id = row.process_id
             timer_starts.move_on(row)
             instance_id = self._create(process_id, None, {}, version.version)  # commits the schedule with it
-            if self.advance(instance_id, SYSTEM).status == InstanceStatus.ACTIVE:
-                self.act(instance_id, SYSTEM, timer_starts.fire_start_timer(self.clock.now))
+            self.act(instance_id, SYSTEM, timer_starts.fire_start_timer(self.clock.now))  # its first run
             started += 1
         return started
 

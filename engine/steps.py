@@ -170,7 +170,9 @@ def settle(workflow: spiff.Workflow) -> None:
         workflow.do_engine_steps()
         if spiff.path_length(workflow) >= MAX_PATH_TASKS:
             raise ScriptError(_LOOP_MESSAGE)
-        if not spiff.has_ready_automatic_tasks(workflow):
+        interrupted = spiff.interrupt_for_event_subprocesses(workflow)
+        fired = spiff.fire_conditional_events(workflow)
+        if not (interrupted or fired) and not spiff.has_ready_automatic_tasks(workflow):
             return
     raise ScriptError(f"the process kept creating automatic work after {MAX_SETTLE_ROUNDS} rounds")
 

@@ -75,7 +75,7 @@ def move_on(row: TimerStart) -> None:
 
 
 def fire_start_timer(past: Callable[[], datetime]) -> Callable[[spiff.Workflow, Any], None]:
-    """An engine action: make the new instance's start timer fire now, once."""
+    """An engine action, the new instance's first: its start timer fires now, once."""
 
     def fire(workflow: spiff.Workflow, ctx: Any) -> None:
         spiff.fire_start_timers(workflow, past() - timedelta(microseconds=1))

@@ -71,7 +71,7 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     except DeployRefused as refused:
         for problem in refused.problems:
             click.echo(f"{problem['file']}:{problem.get('line') or '-'}: {problem['element_id'] or '-'}: "
-                       f"{problem['reason']}", err=True)
+                       f"{problem['reason']}" + (f" ({problem['fix']})" if problem.get("fix") else ""), err=True)
         raise click.ClickException("deploy refused; nothing was stored") from refused
     for item in deployed:
         click.echo(f"{item.process_id} version {item.version} sha256 {item.sha256[:12]}")

@@ -9,14 +9,30 @@ touches this package only. Where the engine departs from the bare library, it do
 - timers read the project clock and clamp month ends (clock.py);
 - messages are delivered with ``send_event`` and a refusal raises ``NotWaiting``, never ``catch()``;
   correlations are flat maps outside (messages.py);
-- task states have names (states.py), never the library's numbers.
+- task states have names (states.py), never the library's numbers;
+- link events are joined throw to catch before parsing (links.py); an event-based gateway's waits are
+  listed branch by branch (tasks.py ``waiting_events``); a timer start fires once in its instance;
+  an interrupting event subprocess interrupts (event_subprocesses.py); conditional events are
+  re-evaluated after every step (conditions.py); data objects are named by their names (parsing.py).
 
 tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.
 """
 
 from engine.spiff.clock import install_month_end_clamping, read_time_from
+from engine.spiff.conditions import fire_conditional_events
 from engine.spiff.errors import SpiffWorkflowException, ValidationException, WorkflowException, WorkflowTaskException
-from engine.spiff.messages import NotWaiting, Thrown, Wait, flatten, send_message, thrown_messages, waiting_messages
+from engine.spiff.event_subprocesses import interrupt as interrupt_for_event_subprocesses
+from engine.spiff.links import unmatched_throws as unmatched_link_throws
+from engine.spiff.messages import (
+    SIGNAL_PREFIX,
+    NotWaiting,
+    Thrown,
+    Wait,
+    flatten,
+    send_message,
+    thrown_messages,
+    waiting_messages,
+)
 from engine.spiff.parsing import (
     BPMN_NS,
     NS,
@@ -29,6 +45,7 @@ from engine.spiff.parsing import (
     parse_bundle,
     parsing_depth,
 )
+from engine.spiff.parsing import finish as finish_bundle
 from engine.spiff.scripting import BasePythonScriptEngineEnvironment, PythonScriptEngine, TaskDataEnvironment
 from engine.spiff.serializer import StateSerializer
 from engine.spiff.sources import Source, sources_of
@@ -71,6 +88,11 @@ from engine.spiff.timers import (
 from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
 
 __all__ = [
+    "SIGNAL_PREFIX",
+    "fire_conditional_events",
+    "finish_bundle",
+    "interrupt_for_event_subprocesses",
+    "unmatched_link_throws",
     "BPMN_NS", "MESSAGE_EVENT", "NS", "PARSE_RECURSION_LIMIT", "SPIFF_NS", "TIMER_EVENTS",
     "BasePythonScriptEngineEnvironment", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
     "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",

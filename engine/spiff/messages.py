@@ -1,4 +1,4 @@
-"""Messages in and out of a workflow: what it waits for, handing it one, and what it threw.
+"""Messages and signals in and out of a workflow: what it waits for, handing it one, and what it threw.
 
 SpiffWorkflow keys correlations as ``{key: {property: value}}``; the engine matches on one flat
 ``{property: value}`` map (``flatten``). Delivery uses ``send_event``, never ``catch()``: an event
@@ -13,11 +13,15 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 
 from engine.spiff.specs import MESSAGE_EVENT
-from engine.spiff.tasks import data_at
+from engine.spiff.tasks import data_at, waiting_events
 from engine.spiff.types import Workflow
+
+# Signals travel the message routes under this prefix (``signal:go``): waits, the outbox and delivery.
+SIGNAL_PREFIX = "signal:"
+SIGNAL_EVENT = "SignalEventDefinition"
 
 
 class NotWaiting(WorkflowException):
@@ -52,9 +56,12 @@ def send_message(workflow: Workflow, name: str, payload: Any, correlations: Mapp
     The catch recomputes the correlation from the payload when it fires, so the correlation values go
     into the payload too: senders need not repeat them.
     """
-    if isinstance(payload, Mapping):
-        payload = {**flatten(correlations), **payload}
-    event = BpmnEvent(MessageEventDefinition(name), payload=payload, correlations=dict(correlations))
+    if name.startswith(SIGNAL_PREFIX):  # a signal has no correlation: it goes to whatever waits for it
+        event = BpmnEvent(SignalEventDefinition(name.removeprefix(SIGNAL_PREFIX)), payload=payload)
+    else:
+        if isinstance(payload, Mapping):
+            payload = {**flatten(correlations), **payload}
+        event = BpmnEvent(MessageEventDefinition(name), payload=payload, correlations=dict(correlations))
     try:
         workflow.send_event(event)
     except WorkflowException as error:
@@ -65,9 +72,10 @@ def waiting_messages(workflow: Workflow) -> list[Wait]:
     """Every message catch the workflow waits on, including the message starts of its event
     subprocesses (SpiffWorkflow creates those only when one arrives)."""
     found = [
-        Wait(event.name, dict(event.correlations or {}))
-        for event in workflow.waiting_events()
-        if event.event_type == MESSAGE_EVENT
+        Wait(event.name, dict(event.correlations or {})) if event.event_type == MESSAGE_EVENT
+        else Wait(SIGNAL_PREFIX + event.name, {})
+        for event in waiting_events(workflow)
+        if event.event_type in (MESSAGE_EVENT, SIGNAL_EVENT)
     ]
     if not workflow.is_completed():
         found += list(_event_subprocess_triggers(workflow))
@@ -80,6 +88,8 @@ def _event_subprocess_triggers(workflow: Workflow) -> Iterator[Wait]:
         spec = workflow.subprocess_specs.get(name)
         for start in getattr(spec, "bpmn_start_events", []):
             definition = start.event_definition
+            if type(definition).__name__ == SIGNAL_EVENT:
+                yield Wait(SIGNAL_PREFIX + definition.name, {})
             if type(definition).__name__ != MESSAGE_EVENT:
                 continue
             properties = getattr(definition, "process_correlations", None)
@@ -89,11 +99,12 @@ def _event_subprocess_triggers(workflow: Workflow) -> Iterator[Wait]:
 
 
 def thrown_messages(workflow: Workflow) -> list[Thrown]:
-    """Messages the workflow threw that nothing inside it caught (taken from it: asked once per step)."""
+    """Messages and signals the workflow threw that nothing inside it caught (taken from it: asked once per step)."""
     found = []
     for event in workflow.get_events():
         definition = event.event_definition
-        if type(definition).__name__ != MESSAGE_EVENT:
-            continue
-        found.append(Thrown(definition.name, event.payload, flatten(event.correlations or {})))
+        if type(definition).__name__ == SIGNAL_EVENT:  # one nothing in the workflow caught
+            found.append(Thrown(SIGNAL_PREFIX + definition.name, event.payload, {}))
+        elif type(definition).__name__ == MESSAGE_EVENT:
+            found.append(Thrown(definition.name, event.payload, flatten(event.correlations or {})))
     return found

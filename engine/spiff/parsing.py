@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,6 +13,7 @@ from typing import Any
 from lxml import etree
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine.spiff import event_subprocesses, links
 from engine.spiff.types import ProcessSpec
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -52,20 +54,47 @@ def add_file(parser: Any, name: str, root: Any) -> None:
     if name.lower().endswith(".dmn"):
         parser.add_dmn_xml(root, filename=name)
     else:
-        parser.add_bpmn_xml(root, filename=name)
+        parser.add_bpmn_xml(links.joined(root), filename=name)
 
 
 def parse_bundle(files: Mapping[str, bytes | str]) -> ParsedBundle:
     """Parse trusted, already validated files (used when loading a stored version)."""
     parser = new_parser()
     bundle = ParsedBundle()
+    roots = {name: etree.fromstring(_as_bytes(content)) for name, content in files.items()}
     with parsing_depth():
-        for name, content in files.items():
-            add_file(parser, name, etree.fromstring(_as_bytes(content)))
+        for name, root in roots.items():
+            add_file(parser, name, root)
         for process_id in parser.get_process_ids():
             bundle.specs[process_id] = parser.get_spec(process_id)
             bundle.subprocess_specs[process_id] = parser.get_subprocess_specs(process_id)
+    finish(bundle, roots)
     return bundle
+
+
+def finish(bundle: ParsedBundle, roots: Mapping[str, Any]) -> None:
+    """What the parser leaves out of the specs and the engine reads from the XML."""
+    every = {"": {**bundle.specs}, **bundle.subprocess_specs}
+    event_subprocesses.mark_interrupting(every, roots)
+    for specs in every.values():
+        for spec in specs.values():
+            _data_objects_by_name(spec)
+
+
+def _data_objects_by_name(spec: Any) -> None:
+    """A data object is its process's variable named by its ``name``, as the modeller shows it; the library
+    keys it by its ``id``, so one whose id differs (``DataObject_0x1`` named ``score``) never matched the
+    task data its scripts wrote, and the step failed. A name that is no Python name keeps the id."""
+    objects = getattr(spec, "data_objects", None)
+    if not objects:
+        return
+    renamed = {}
+    for data_object in objects.values():
+        name = data_object.bpmn_name
+        if isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name):
+            data_object.bpmn_id = name
+        renamed[data_object.bpmn_id] = data_object
+    spec.data_objects = renamed
 
 
 def _as_bytes(content: bytes | str) -> bytes:

@@ -20,6 +20,25 @@ def new_workflow(spec: ProcessSpec, subprocess_specs: dict[str, ProcessSpec], sc
     return workflow
 
 
+def waiting_events(workflow: Workflow) -> list[Any]:
+    """What every waiting catch waits for (``PendingBpmnEvent``: name, event_type, value, correlations).
+
+    The library's ``waiting_events()`` reports an event-based gateway as one ``MultipleEventDefinition``
+    with no name or value; here it is each of its branches' events (a message, a timer with its due
+    time), so the message and timer indexes see them. The gateway never lets its message branches work
+    out their correlation, as a message catch of its own does when it starts waiting: done here.
+    """
+    found = []
+    for task in workflow.event_manager.tasks.values():
+        definition = task.task_spec.event_definition
+        parts = getattr(definition, "event_definitions", None)
+        for part in parts or [definition]:
+            if parts and getattr(part, "process_correlations", None):
+                part.update_task(task)
+            found.append(part.details(task))
+    return found
+
+
 def ready_human_tasks(workflow: Workflow) -> list[Task]:
     return list(workflow.get_tasks(state=TaskState.READY, manual=True))
 
@@ -61,8 +80,9 @@ def find_task(workflow: Workflow, task_id: str) -> Task | None:
 
 
 def tasks_changed_since(workflow: Workflow, since: float) -> Iterator[Task]:
-    """Tasks whose state changed at or after ``since`` (``time.time()``), in every subprocess."""
-    return iter(workflow.get_tasks(updated_ts=since))
+    """Tasks whose state changed at or after ``since`` (``time.time()``), in every subprocess, in the
+    order they changed (the library lists them in tree order: a call activity before its steps)."""
+    return iter(sorted(workflow.get_tasks(updated_ts=since), key=lambda task: task.last_state_change))
 
 
 def data_at(workflow: Workflow) -> dict[str, Any]:

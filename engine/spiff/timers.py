@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.util.task import TaskState
 
 from engine.spiff.specs import TIMER_EVENTS
+from engine.spiff.tasks import waiting_events
 from engine.spiff.types import Task, Workflow
 
 
@@ -26,7 +27,7 @@ def _fire_time(value: Any) -> datetime | None:
 def timer_due_times(workflow: Workflow) -> list[datetime]:
     """When each timer the workflow waits on fires."""
     due: list[datetime] = []
-    for event in workflow.waiting_events():
+    for event in waiting_events(workflow):
         if event.event_type in TIMER_EVENTS:
             moment = _fire_time(event.value)
             if moment is not None:
@@ -86,8 +87,8 @@ class StartTimer:
     cycle: dict[str, Any] | None
 
 
-def _start_timer_tasks(workflow: Workflow) -> Iterator[Task]:
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+def _start_timer_tasks(workflow: Workflow, state: Any = TaskState.WAITING) -> Iterator[Task]:
+    for task in workflow.get_tasks(state=state):
         definition = getattr(task.task_spec, "event_definition", None)
         if type(task.task_spec).__name__ == "StartEvent" and type(definition).__name__ in TIMER_EVENTS:
             yield task
@@ -104,10 +105,15 @@ def start_timer(workflow: Workflow) -> StartTimer | None:
 
 
 def fire_start_timers(workflow: Workflow, moment: datetime) -> None:
-    """Make the workflow's start timers due at ``moment`` (a cycle's once), so the next settle fires them."""
-    for task in _start_timer_tasks(workflow):
-        value = task.internal_data.get("event_value")
-        if isinstance(value, dict):
-            task.internal_data["event_value"] = {**value, "cycles": 1, "next": moment.isoformat()}
+    """Make a new workflow's start timers due at ``moment``, once, before it first runs.
+
+    The engine owns a timer start's schedule (one instance per cycle), so in the instance the start
+    fires exactly once. Set before the first run, the library reads the stored value instead of
+    evaluating the timer itself; evaluated, a cycle whose first times have passed would fire once for
+    each of them and run the instance's path several times.
+    """
+    for task in _start_timer_tasks(workflow, TaskState.NOT_FINISHED_MASK):
+        if type(getattr(task.task_spec, "event_definition", None)).__name__ == "CycleTimerEventDefinition":
+            task.internal_data["event_value"] = {"cycles": 1, "next": moment.isoformat(), "duration": 0}
         else:
             task.internal_data["event_value"] = moment.isoformat()

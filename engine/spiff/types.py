@@ -55,6 +55,7 @@ class Workflow(Protocol):
     subprocess_specs: dict[str, Any]
     correlations: dict[str, Any]
     script_engine: Any
+    event_manager: Any  # its ``tasks``: the waiting catch tasks by id
 
     def get_tasks(self, first_task: Task | None = None, **filters: Any) -> Iterable[Task]: ...
 

@@ -1,4 +1,4 @@
-"""Messages into processes, the manual clock, and the timer sweep."""
+"""Messages and signals into processes, the manual clock, and the timer sweep."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from engine.errors import Forbidden
 from web.api import api, json_body
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.api.schemas import StrictSchema
+from web.api.schemas import SignalResultSchema, StrictSchema, ThrowSignalSchema
 from web.extensions import db
 from web.timers import sweep_once
 from web.wiring import get_engine
@@ -49,6 +49,15 @@ def send_message() -> ResponseReturnValue:
     body = json_body(SendMessageSchema())
     result = get_engine().send_message(body["name"], body["correlation"], body["payload"], actor)
     return SendResultSchema().dump(result), 200 if result.delivered else 202
+
+
+@api.post("/signals")
+def throw_signal() -> ResponseReturnValue:
+    actor = current_actor()
+    if not actor.is_admin:  # before the body is judged: a broadcast crosses families
+        raise Forbidden("only administrators throw signals")
+    body = json_body(ThrowSignalSchema())
+    return SignalResultSchema().dump(get_engine().throw_signal(body["name"], body["payload"], actor))
 
 
 def _manual_clock() -> ManualClock:

@@ -63,6 +63,9 @@ def add_engine_paths(spec: APISpec) -> None:
         "get": operation("an instance", 200, ref("Instance"), errors=(404,), parameters=instance_id)})
     spec.path("/instances/{instance_id}/history", operations={
         "get": operation("its event history", 200, ref("History"), errors=(404,), parameters=instance_id)})
+    spec.path("/signals", operations={"post": operation(
+        "throw a signal to every instance waiting for it, one instance per transaction (admin)", 200,
+        ref("SignalResult"), body=ref("ThrowSignal"), errors=(400, 403, 422))})
     for action in ("terminate", "retry"):
         spec.path(f"/instances/{{instance_id}}/{action}", operations={"post": operation(
             f"{action} (admin)", 200, ref("InstanceRef"), errors=(403, 404, 409), parameters=instance_id)})
@@ -137,7 +140,7 @@ def build_spec() -> dict[str, Any]:
     for name in (
         "ErrorSchema", "DeployResultSchema", "DefinitionSchema", "StartInstanceSchema", "InstanceSchema",
         "InstanceRefSchema", "HistorySchema", "TaskPageSchema", "TaskDetailSchema", "CompleteTaskSchema",
-        "CompletionSchema",
+        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema",
     ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(schemas, name))
     spec.components.response("Error", {"description": "an error (docs/api.md lists the codes)",

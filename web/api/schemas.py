@@ -49,6 +49,15 @@ class StartInstanceSchema(StrictSchema):
     version = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=1))
 
 
+class ThrowSignalSchema(StrictSchema):
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=255))
+    payload = fields.Dict(keys=fields.Str(), load_default=dict)
+
+
+class SignalResultSchema(Schema):
+    delivered = fields.Int()
+
+
 class CompleteTaskSchema(StrictSchema):
     data = fields.Dict(keys=fields.Str(), required=True)
 
