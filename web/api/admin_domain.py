@@ -17,7 +17,7 @@ from forms.choices import DISTRICTS
 from web.api import api, json_body
 from web.api.auth import current_actor
 from web.api.claims import window_summary
-from web.api.schemas import StrictSchema
+from web.api.schemas import StrictSchema, moment
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.models import TeamSetting
@@ -27,6 +27,7 @@ from workflows.services import teams
 from workflows.services.claim_windows import open_claim_window
 
 DISTRICT_IDS = [d for d, _ in DISTRICTS]
+DOCUMENTED = ("TeamSettingsSchema", "CouncilSettingsSchema", "ClaimWindowSchema")  # request bodies
 
 
 def _admin() -> Actor:
@@ -41,7 +42,7 @@ class TeamSettingsSchema(StrictSchema):
     district = fields.Str(required=True, validate=validate.OneOf(DISTRICT_IDS))
     kind = fields.Str(load_default="case_management",
                       validate=validate.OneOf(["case_management", "parenting_family_team", "childrens_centre"]))
-    review_every_months = fields.Int(required=True, validate=validate.Range(min=1, max=12))
+    review_every_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=12))
 
 
 def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
@@ -69,7 +70,7 @@ def put_team(team_id: str) -> ResponseReturnValue:
 
 class CouncilSettingsSchema(StrictSchema):
     earned_autonomy = fields.Bool()
-    triage_working_days = fields.Int(validate=validate.Range(min=0, max=10))
+    triage_working_days = fields.Int(strict=True, validate=validate.Range(min=0, max=10))
 
 
 @api.get("/admin/settings")
@@ -87,8 +88,8 @@ def put_settings() -> ResponseReturnValue:
 
 class ClaimWindowSchema(StrictSchema):
     name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    local_cutoff_at = fields.AwareDateTime(required=True)
-    closes_at = fields.AwareDateTime(required=True)
+    local_cutoff_at = moment(required=True)
+    closes_at = moment(required=True)
 
     @validates_schema
     def _order(self, data: dict[str, Any], **_: Any) -> None:
