@@ -1,5 +1,5 @@
 """Bad input answered with a 4xx and the error body, and nothing written: one test per root cause
-of the HTTP 500s the hostile run found (issue 15). Each ran into PostgreSQL's or Python's limits
+of the HTTP 500s a hostile run against PostgreSQL found. Each ran into PostgreSQL's or Python's limits
 before (a 500); CI runs this file on SQLite and on PostgreSQL."""
 
 from __future__ import annotations

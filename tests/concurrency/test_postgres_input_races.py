@@ -1,4 +1,4 @@
-"""Races that answered 500 (issue 15): eight deploys at once took one version number, and two claim
+"""Races that answered 500 in a hostile run: eight deploys at once took one version number, and two claim
 windows with one name both started, one ending as an orphan error instance."""
 
 from __future__ import annotations
