@@ -58,6 +58,9 @@ _ROW_ID = 1
 _READ_OFFSET = select(ClockState.offset_us).where(ClockState.id == _ROW_ID)
 
 
+MAX_AHEAD = timedelta(days=100 * 365)  # a century of simulated time is plenty for any test or demo
+
+
 def _microseconds(delta: timedelta) -> int:
     # Exact integer arithmetic: float total_seconds() would lose microseconds over long offsets.
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
@@ -138,6 +141,9 @@ class ManualClock:
         offset_us = session.execute(select(ClockState.offset_us).where(where).with_for_update()).scalar()
         real = datetime.now(UTC)
         target = target_of(real + timedelta(microseconds=offset_us or 0))  # raises before any write
+        if target - real > MAX_AHEAD:  # the clock never goes back: a clock set to 9999 would stay broken
+            raise Invalid(f"the clock moves at most {MAX_AHEAD.days // 365} years ahead of real time, until "
+                          f"{(real + MAX_AHEAD).date().isoformat()}: {target.isoformat()} is beyond")
         new_offset_us = max(offset_us or 0, _microseconds(target - real))
         if offset_us is None:
             session.execute(insert(ClockState).values(id=_ROW_ID, offset_us=new_offset_us))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine import bpmn_xml, deploy_problems, spiff
 from engine.errors import DeployRefused, NotFound
+from engine.locking import serialised
 from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
 from engine.spiff import SpiffWorkflowException, ValidationException
 from engine.steps import cycle_problem
@@ -43,6 +44,19 @@ class LoadedVersion:
     version: int
     bundle: spiff.ParsedBundle
     processes: dict[str, DefinitionProcess]
+
+
+def as_utf8(content: bytes) -> bytes:
+    """The file in UTF-8, as it is stored (versions keep text): a file in another encoding its XML
+    declaration names (UTF-16, ISO-8859-1) is re-encoded; one that does not parse is left for the
+    parse to refuse with its line."""
+    try:
+        tree = etree.fromstring(content, parser=_SAFE_XML).getroottree()
+    except etree.XMLSyntaxError:
+        return content
+    if (tree.docinfo.encoding or "UTF-8").upper() in ("UTF-8", "ASCII", "US-ASCII"):
+        return content
+    return bytes(etree.tostring(tree, encoding="UTF-8", xml_declaration=True))
 
 
 def bundle_sha256(files: Mapping[str, bytes]) -> str:
@@ -87,6 +101,7 @@ class Definitions:
         """
         if not files:
             raise DeployRefused([_problem("-", None, "no files were uploaded")])
+        files = {name: as_utf8(content) for name, content in files.items()}
         sha = bundle_sha256(files)
         existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
         if existing is not None:
@@ -106,6 +121,10 @@ class Definitions:
                 before_write(bundle, roots)
         except DeployRefused as refused:  # every check's problems name process, element, line and a fix
             raise DeployRefused(deploy_problems.located(roots, refused.problems)) from None
+        serialised(session, "deploy")  # concurrent deploys take numbers in turn (held until the commit)
+        existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
+        if existing is not None:  # the same bundle, deployed while this one was checked
+            return self._deployed(session, existing, created=False)
         number = (session.scalar(select(func.max(DefinitionVersion.version))) or 0) + 1
         row = DefinitionVersion(
             version=number,

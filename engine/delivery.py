@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from engine import messages, spiff
 from engine.access import SYSTEM, Actor, CorrelationCheck
-from engine.errors import Conflict, Forbidden, NotFound
+from engine.errors import Conflict, Forbidden, Invalid, NotFound
 from engine.locking import first_unclaimed
 from engine.models import InstanceStatus, OutboxMessage
 from engine.steps import StepContext
@@ -112,6 +112,11 @@ class Delivery:
              actor: Actor) -> SendResult:
         """Deliver to the one waiting instance, start one, keep the message, or answer that none took it."""
         session = self.session()
+        key = messages.correlation_key(correlation)
+        if len(key) > messages.MAX_CORRELATION_KEY:
+            session.rollback()
+            raise Invalid(f"the correlation is too long: at most {messages.MAX_CORRELATION_KEY} characters as "
+                          "compact JSON", details={"correlation": ["Too long."]})
         declared = messages.definition(session, name)
         if declared is None:
             session.rollback()
@@ -123,7 +128,6 @@ class Delivery:
                                                                              payload):
             session.rollback()
             raise NotFound(f"nothing matches this correlation for the message '{name}'")
-        key = messages.correlation_key(correlation)
         for _ in range(MAX_ROUTING_ATTEMPTS):
             waits = messages.matching_instances(session, name, key)
             if len(waits) > 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, text
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
@@ -26,3 +26,14 @@ def first_unclaimed(session: Session, statement: Select[T]) -> T | None:
     """The first row of ``statement``, locked for this transaction and skipped by everyone else."""
     result: T | None = session.scalar(skipping_locked(session, statement))
     return result
+
+
+def serialised(session: Session, name: str) -> None:
+    """Wait until no other transaction holds the lock ``name``, then hold it until this one ends.
+
+    For work that reads-then-inserts a row no existing row can lock (the next version number, a new
+    unique name). PostgreSQL: a transaction-scoped advisory lock. SQLite: nothing to do, its
+    transactions begin IMMEDIATE, so one writer runs at a time already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": name})

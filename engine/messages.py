@@ -20,6 +20,8 @@ from engine.locking import first_unclaimed
 from engine.models import BufferedMessage, DefinitionMessage, DefinitionVersion, MessageWait, OutboxMessage
 from engine.steps import StepContext
 
+MAX_CORRELATION_KEY = 1000  # the correlation_key columns' length
+
 
 def correlation_key(flat: Mapping[str, Any]) -> str:
     return json.dumps(dict(flat), sort_keys=True, separators=(",", ":"), default=str)

@@ -238,6 +238,11 @@ def engine_counts(session: Session, now: datetime) -> EngineCounts:
     )
 
 
+def inbox_field_names(session: Session) -> set[str]:
+    """Every inbox field some deployed process declares: the names ``GET /tasks`` can filter on."""
+    return {name for names in session.scalars(select(DefinitionProcess.inbox_fields)) for name in names}
+
+
 def deployed_processes(session: Session, *, limit: int = 1000) -> list[tuple[DefinitionProcess, DefinitionVersion]]:
     """Every deployed process with its version, by process id and newest version first."""
     rows = session.execute(

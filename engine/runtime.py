@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from engine import assignment, delivery, expressions, queries, spiff, task_actions, timer_starts
+from engine import assignment, delivery, expressions, locking, queries, spiff, task_actions, timer_starts
 from engine.access import SYSTEM, Actor, CorrelationCheck, InstanceAccess
 from engine.clock import Clock, install_spiff_clock
 from engine.definitions import Definitions, DeployedProcess
@@ -99,6 +99,11 @@ class Engine:
         spiff.install_month_end_clamping()
 
     # -- definitions ----------------------------------------------------------------------------
+
+    def serialise(self, name: str) -> None:
+        """Hold the lock ``name`` until the current transaction ends (``engine.locking.serialised``):
+        for domain work that checks a name, then starts an instance that writes it."""
+        locking.serialised(self.session(), name)
 
     def deploy(self, files: Mapping[str, bytes], actor: Actor) -> list[DeployedProcess]:
         if not actor.may_deploy:

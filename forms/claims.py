@@ -8,7 +8,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from forms.base import Errors, FormSchema
 from forms.choices import BATCH_DECISIONS
-from forms.fields import choice, textarea
+from forms.fields import IN_RANGE, choice, textarea
 
 
 class ClaimBatchReview(FormSchema):
@@ -35,8 +35,8 @@ class ClaimWindowSetUp(Schema):
         unknown = RAISE
 
     name = fields.Str(required=True, validate=validate.Length(min=1, max=100))
-    local_cutoff_at = fields.AwareDateTime(required=True)
-    closes_at = fields.AwareDateTime(required=True)
+    local_cutoff_at = fields.AwareDateTime(required=True, validate=IN_RANGE)
+    closes_at = fields.AwareDateTime(required=True, validate=IN_RANGE)
 
     @validates_schema
     def _order(self, data: dict[str, Any], **_: Any) -> None:

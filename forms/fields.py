@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -25,6 +25,11 @@ TEXT_MAX_LENGTH = 200
 TEXTAREA_MAX_LENGTH = 10_000
 HOUSEHOLD = "household"  # choices_from: the people in the referral's household (value person_id)
 
+# Dates people enter: far from datetime's edges, so no window or timer computed from them overflows.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+# The same bounds for the aware datetimes an API caller sends (claim windows, the clock).
+IN_RANGE = validate.Range(min=datetime(1900, 1, 1, tzinfo=UTC), max=datetime(2200, 1, 1, tzinfo=UTC),
+                          max_inclusive=False, error="Must be between 1900 and 2199.")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -116,7 +121,10 @@ def choices_list(label: str, choices: Choices, *, hint: str | None = None) -> fi
 def day(label: str, *, required: str | None = None, hint: str | None = None,
         past: bool = False) -> Day:
     """A date; ``past=True`` refuses dates after today (``{label} must be today or in the past``)."""
-    checks = [NotInFuture(f"{label} must be today or in the past")] if past else []
+    checks: list[Validator] = [validate.Range(min=FIRST_DAY, max=LAST_DAY,
+                                              error=f"{label} must be between {FIRST_DAY.year} and {LAST_DAY.year}")]
+    if past:
+        checks.append(NotInFuture(f"{label} must be today or in the past"))
     return Day(
         required=required is not None,
         validate=checks,

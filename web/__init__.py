@@ -39,6 +39,10 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     init_engine(app)
 
+    from web.bad_input import register_bad_input
+
+    register_bad_input(app)  # before any blueprint: its routes use these converters
+
     from web.access_log import write_access_log
     from web.api import api
     from web.api.auth import forget_actor

@@ -18,6 +18,7 @@ from engine.models import AccessLog
 from web.extensions import db
 from web.wiring import get_engine
 
+RESOURCE_ID_LENGTH = 100  # access_log.resource_id's length
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 
 
@@ -27,7 +28,7 @@ def logs_access(resource_type: str, id_arg: str | None = None) -> Callable[[F], 
     def decorate(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
-            g.access_log = (resource_type, str(kwargs[id_arg]) if id_arg else None)
+            g.access_log = (resource_type, loggable_id(str(kwargs[id_arg])) if id_arg else None)
             return view(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -40,6 +41,13 @@ def shows_families(refs: Iterable[str | None]) -> None:
     entry per distinct reference, after the response, with its status."""
     shown: set[str] = g.setdefault("access_families", set())
     shown.update(ref for ref in refs if ref)
+
+
+def loggable_id(resource_id: str) -> str:
+    """The id as the column can hold it: an attempt with an over-long id is logged all the same, cut
+    to the column's length and marked with a trailing ``…``."""
+    limit = RESOURCE_ID_LENGTH
+    return resource_id if len(resource_id) <= limit else resource_id[: limit - 1] + "…"
 
 
 def write_access_log(response: Response) -> Response:

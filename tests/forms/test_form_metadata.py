@@ -124,7 +124,7 @@ def test_the_json_schema_gives_enums_formats_and_ranges(registry: FormRegistry) 
     review = registry.json_schema("review")["properties"]
     assert review["review_date"] == {"type": "string", "format": "date", "title": "Next review date",
                                      "description": "Not needed if the family is ready to close",
-                                     "x-widget": "date"}
+                                     "x-widget": "date", "x-minimum": "1900-01-01", "x-maximum": "2199-12-31"}
     assert review["ready_to_close"]["type"] == "boolean"
     assert registry.json_schema("referral")["properties"]["consent"]["enum"] == [True]
 

@@ -28,6 +28,8 @@ from workflows.services import teams
 from workflows.services.claim_windows import open_claim_window
 
 DISTRICT_IDS = [d for d, _ in DISTRICTS]
+ClaimWindowSchema = ClaimWindowSetUp  # the form module owns it; the API documents it under this name
+DOCUMENTED = ("TeamSettingsSchema", "CouncilSettingsSchema", "ClaimWindowSchema")  # request bodies
 
 
 def _admin() -> Actor:
@@ -42,7 +44,7 @@ class TeamSettingsSchema(StrictSchema):
     district = fields.Str(required=True, validate=validate.OneOf(DISTRICT_IDS))
     kind = fields.Str(load_default="case_management",
                       validate=validate.OneOf(["case_management", "parenting_family_team", "childrens_centre"]))
-    review_every_months = fields.Int(required=True, validate=validate.Range(min=1, max=12))
+    review_every_months = fields.Int(required=True, strict=True, validate=validate.Range(min=1, max=12))
 
 
 def team_view(team: Team, settings: TeamSetting | None) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def put_team(team_id: str) -> ResponseReturnValue:
 
 class CouncilSettingsSchema(StrictSchema):
     earned_autonomy = fields.Bool()
-    triage_working_days = fields.Int(validate=validate.Range(min=0, max=10))
+    triage_working_days = fields.Int(strict=True, validate=validate.Range(min=0, max=10))
 
 
 @api.get("/admin/settings")

@@ -26,7 +26,8 @@ def deploy() -> ResponseReturnValue:
     for upload in uploads:
         name = (upload.filename or "").rsplit("/", 1)[-1]
         if not name or name in files:
-            raise ApiError(400, "malformed_request", f"every file needs a distinct name (got '{name}')")
+            raise ApiError(422, "validation_failed", "every file needs a distinct name",
+                           {"files": [f"Give each file a distinct name ('{name}' is missing or repeated)."]})
         files[name] = upload.read()
     deployed = get_engine().deploy(files, actor)
     return DeployResultSchema().dump({"versions": deployed}), 201

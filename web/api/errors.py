@@ -57,7 +57,11 @@ def json_error(error: Exception) -> Response:
     if isinstance(error, ValidationError):
         return error_response(status, "validation_failed", "the request has errors", error.messages)
     assert isinstance(error, HTTPException)
-    return error_response(status, HTTP_CODES.get(status, "http_error"), error.description or error.name)
+    response = error_response(status, HTTP_CODES.get(status, "http_error"), error.description or error.name)
+    for name, value in error.get_headers():  # 405's Allow, 413's and 429's Retry-After
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def register_api_errors(blueprint: Blueprint) -> None:

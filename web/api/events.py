@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask.typing import ResponseReturnValue
-from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine.clock import ManualClock
 from engine.errors import Forbidden
 from web.api import api, json_body
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.api.schemas import SignalResultSchema, StrictSchema, ThrowSignalSchema
+from web.api.schemas import SignalResultSchema, StrictSchema, ThrowSignalSchema, moment
 from web.extensions import db
 from web.timers import sweep_once
 from web.wiring import get_engine
 
+DOCUMENTED = ("SendMessageSchema", "SendResultSchema", "ClockMoveSchema", "ClockSchema", "SweepResultSchema")
+
 
 class SendMessageSchema(StrictSchema):
-    name = fields.Str(required=True)
+    name = fields.Str(required=True, validate=validate.Length(min=1, max=255))
     correlation = fields.Dict(keys=fields.Str(), load_default=dict)
     payload = fields.Dict(keys=fields.Str(), load_default=dict)
 
@@ -31,7 +33,7 @@ class SendResultSchema(Schema):
 
 class ClockMoveSchema(StrictSchema):
     advance = fields.Str(metadata={"description": "an ISO 8601 duration, e.g. P6M (month ends clamp)"})
-    set = fields.AwareDateTime(metadata={"description": "a timezone-aware ISO 8601 datetime"})
+    set = moment()
 
     @validates_schema
     def exactly_one(self, data: dict[str, object], **_: object) -> None:
@@ -41,6 +43,14 @@ class ClockMoveSchema(StrictSchema):
 
 class ClockSchema(Schema):
     now = fields.AwareDateTime()
+
+
+class SweepResultSchema(Schema):
+    fired = fields.Int(metadata={"description": "due instances whose timers fired"})
+    failed = fields.Int(metadata={"description": "instances that became incidents"})
+    skipped = fields.Int()
+    started = fields.Int(metadata={"description": "instances started by timer start events"})
+    outbox_delivered = fields.Int()
 
 
 @api.post("/messages")
@@ -91,4 +101,4 @@ def run_sweep() -> ResponseReturnValue:
     if not actor.is_admin:
         raise Forbidden("only administrators run the timer sweep by hand")
     result, delivered = sweep_once(batch=1000)
-    return {**result.as_dict(), "outbox_delivered": delivered}
+    return SweepResultSchema().dump({**result.as_dict(), "outbox_delivered": delivered})

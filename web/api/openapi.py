@@ -15,7 +15,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask.typing import ResponseReturnValue
 
 from forms.registry import default_registry
-from web.api import api, schemas
+from web.api import admin_domain, api, events, schemas
 
 ERROR = {"$ref": "#/components/responses/Error"}
 OBJECT = {"type": "object"}  # a lifecycle answer: described in docs/api.md, not yet by a schema
@@ -33,7 +33,12 @@ def operation(summary: str, ok: int, response: dict[str, Any] | None, *, content
     if response is not None:
         answer["content"] = {content: {"schema": response}}
     responses: dict[str, Any] = {str(ok): answer}
-    for status in (401, *errors):  # every endpoint needs a bearer token
+    implied = [401]  # every endpoint needs a bearer token
+    if any(p["in"] == "path" for p in parameters or ()):
+        implied.append(404)  # an id that does not exist, or is not the caller's to see
+    if body or any(p["in"] == "query" for p in parameters or ()):
+        implied += [400, 422]  # malformed, or a value that breaks a rule (a NUL character anywhere)
+    for status in sorted({*implied, *errors}):
         responses[str(status)] = ERROR
     result: dict[str, Any] = {"summary": summary, "responses": responses, "security": [{"bearer": []}]}
     if tag:
@@ -51,10 +56,12 @@ def path_param(name: str, kind: str = "integer") -> list[dict[str, Any]]:
 
 def add_engine_paths(spec: APISpec) -> None:
     instance_id, task_id = path_param("instance_id"), path_param("task_id", "string")
-    upload = {"content": {"multipart/form-data": {"schema": {
-        "type": "object", "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+    upload = {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["files"],
+        "properties": {"files": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}},
     }}}}
-    deploy = operation("deploy a bundle of .bpmn/.dmn files", 201, ref("DeployResult"), errors=(400, 403, 422))
+    deploy = operation("deploy a bundle of .bpmn/.dmn files, each with a distinct file name", 201,
+                       ref("DeployResult"), errors=(400, 403, 422))
     deploy["requestBody"] = upload
     spec.path("/definitions", operations={"post": deploy, "get": operation("deployed processes", 200, None)})
     spec.path("/instances", operations={"post": operation(
@@ -76,7 +83,9 @@ def add_engine_paths(spec: APISpec) -> None:
                 ("state", "string"), ("group", "string"), ("assignee", "string"), ("team", "string"),
                 ("instance_id", "integer"), ("bpmn_id", "string"), ("overdue", "boolean"), ("limit", "integer"),
                 ("cursor", "string"))
-        ])})
+        ] + [{"in": "query", "name": "inbox_fields", "style": "form", "explode": True,
+              "description": "any other parameter filters on an inbox field (family_ref=...)",
+              "schema": {"type": "object", "additionalProperties": {"type": "string"}}}])})
     spec.path("/tasks/{task_id}", operations={"get": operation(
         "a task with its form's JSON Schema and data", 200, ref("TaskDetail"), errors=(404,), parameters=task_id)})
     for action in ("claim", "unclaim"):
@@ -85,6 +94,24 @@ def add_engine_paths(spec: APISpec) -> None:
     spec.path("/tasks/{task_id}/complete", operations={"post": operation(
         "complete with data", 200, ref("Completion"), body=ref("CompleteTask"), errors=(400, 403, 404, 409, 422),
         parameters=task_id)})
+
+
+def add_event_paths(spec: APISpec) -> None:
+    send = operation("send a message: 200 delivered to (or started) one instance; 202 kept for an instance "
+                     "that starts waiting later, or not kept (delivered 0)", 200, ref("SendResult"),
+                     body=ref("SendMessage"), errors=(400, 403, 404, 409, 422))
+    send["responses"]["202"] = send["responses"]["200"]
+    spec.path("/messages", operations={"post": send})
+    spec.path("/clock", operations={
+        "get": operation("the project clock's time", 200, ref("Clock")),
+        "post": operation("move the manual clock forward (admin; 404 unless CLOCK=manual); at most 100 years "
+                          "ahead of real time", 200, ref("Clock"), body=ref("ClockMove"),
+                          errors=(400, 403, 404, 422))})
+    spec.path("/timers/sweep", operations={"post": operation(
+        "run the timer sweep once, then deliver the outbox (admin)", 200, ref("SweepResult"), errors=(403,))})
+    spec.path("/openapi.json", operations={"get": {
+        "summary": "this document", "security": [],
+        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": OBJECT}}}}}})
 
 
 def add_lifecycle_paths(spec: APISpec) -> None:
@@ -105,7 +132,8 @@ def add_lifecycle_paths(spec: APISpec) -> None:
         "a family's journey (access-logged; 404 without need to know)", errors=(404,),
         parameters=path_param("ref", "string"))})
     spec.path("/tf-register", operations={"get": lifecycle(
-        "families identified for TF, newest first (TF groups)", errors=(404, 422))})
+        "families identified for TF, newest first (TF groups)", errors=(404, 422), parameters=[
+            {"in": "query", "name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}])})
     spec.path("/claim-windows", operations={"get": lifecycle("claim windows (TF groups)", errors=(404,))})
     window_id = path_param("window_id")
     spec.path("/claim-windows/{window_id}", operations={"get": lifecycle(
@@ -124,13 +152,14 @@ def add_lifecycle_paths(spec: APISpec) -> None:
     spec.path("/admin/teams", operations={"get": lifecycle("teams with settings and members (admin)",
                                                            errors=(403,))})
     spec.path("/admin/teams/{team_id}", operations={"put": lifecycle(
-        "create or change a team: name, district, kind, review_every_months (admin)", errors=(400, 403, 422),
-        parameters=path_param("team_id", "string"))})
+        "create or change a team (admin); a team id has at most 100 characters", errors=(400, 403, 422),
+        parameters=path_param("team_id", "string"), body=ref("TeamSettings"))})
     spec.path("/admin/settings", operations={
         "get": lifecycle("council settings (admin)", errors=(403,)),
-        "put": lifecycle("change earned_autonomy, triage_working_days (admin)", errors=(400, 403, 422))})
+        "put": lifecycle("change earned_autonomy, triage_working_days (admin)", errors=(400, 403, 422),
+                         body=ref("CouncilSettings"))})
     spec.path("/admin/claim-windows", operations={"post": lifecycle(
-        "set up a claim window: name, local_cutoff_at, closes_at (admin)", 201, errors=(400, 403, 409, 422))})
+        "set up a claim window (admin)", 201, errors=(400, 403, 409, 422), body=ref("ClaimWindow"))})
 
 
 @cache
@@ -143,11 +172,17 @@ def build_spec() -> dict[str, Any]:
         "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema",
     ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(schemas, name))
+    for module in (events, admin_domain):
+        for name in module.DOCUMENTED:
+            spec.components.schema(name.removesuffix("Schema"), schema=getattr(module, name))
     spec.components.response("Error", {"description": "an error (docs/api.md lists the codes)",
                                        "content": {"application/json": {"schema": ref("Error")}}})
     add_engine_paths(spec)
+    add_event_paths(spec)
     add_lifecycle_paths(spec)
     document: dict[str, Any] = spec.to_dict()
+    clock_move = document["components"]["schemas"]["ClockMove"]
+    clock_move["minProperties"] = clock_move["maxProperties"] = 1  # exactly one of advance and set
     document["servers"] = [{"url": "/api/v1"}]
     return document
 

@@ -6,28 +6,27 @@ moment triage identifies it; the TF team's inbox also gets a ``check_identified_
 
 from __future__ import annotations
 
-from flask import request
 from flask.typing import ResponseReturnValue
+from marshmallow import fields, validate
 
 from web.access_log import logs_access, shows_families
-from web.api import api
+from web.api import api, query_args
 from web.api.auth import current_actor
 from web.api.claims import _tf_reader
-from web.api.errors import ApiError
+from web.api.schemas import StrictSchema
 from web.extensions import db
 from workflows.read.tf_register import register_entries
+
+
+class RegisterQuerySchema(StrictSchema):
+    limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 @api.get("/tf-register")
 @logs_access("tf_register")
 def tf_register() -> ResponseReturnValue:
     _tf_reader(current_actor())
-    try:
-        limit = int(request.args.get("limit", "50"))
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= 200:
-        raise ApiError(422, "validation_failed", "limit must be between 1 and 200", {"limit": ["Must be 1 to 200."]})
+    limit = query_args(RegisterQuerySchema())["limit"]
     items = register_entries(db.session(), limit)
     shows_families(item["family_ref"] for item in items)
     return {"items": items}

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, fields, post_dump, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, fields, post_dump, validate
+
+from forms.fields import IN_RANGE
+
+BIGINT_MAX = 2**63 - 1  # an id beyond this cannot exist (and PostgreSQL refuses it in a query)
+INT_MAX = 2**31 - 1  # an INTEGER column's largest value
+
+
+def moment(description: str = "a timezone-aware ISO 8601 datetime", **options: Any) -> fields.AwareDateTime:
+    """A datetime a caller sends: aware, and between 1900 and 2199, so nothing computed from it overflows."""
+    return fields.AwareDateTime(validate=IN_RANGE, metadata={"description": description}, **options)
 
 
 class StrictSchema(Schema):
@@ -46,7 +56,7 @@ class StartInstanceSchema(StrictSchema):
     process_id = fields.Str(required=True, validate=validate.Length(min=1, max=255))
     business_key = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=255))
     data = fields.Dict(keys=fields.Str(), load_default=dict)
-    version = fields.Int(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    version = fields.Int(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=INT_MAX))
 
 
 class ThrowSignalSchema(StrictSchema):
@@ -63,6 +73,9 @@ class CompleteTaskSchema(StrictSchema):
 
 
 class TaskSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # documented as open: each inbox field (family_ref, district) is also a top-level key
+
     id = fields.Str()
     name = fields.Str()
     bpmn_id = fields.Str()
@@ -106,7 +119,7 @@ class TaskQuerySchema(Schema):
     group = fields.Str()
     assignee = fields.Str()
     team = fields.Str()
-    instance_id = fields.Int()
+    instance_id = fields.Int(validate=validate.Range(min=1, max=BIGINT_MAX))
     bpmn_id = fields.Str()
     overdue = fields.Bool()
     limit = fields.Int(load_default=50, validate=validate.Range(min=1, max=200))

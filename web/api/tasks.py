@@ -9,6 +9,7 @@ from engine import queries
 from web.access_log import logs_access, shows_families
 from web.api import api, json_body, query_args
 from web.api.auth import current_actor
+from web.api.errors import ApiError
 from web.api.schemas import CompleteTaskSchema, CompletionSchema, TaskDetailSchema, TaskPageSchema, TaskQuerySchema
 from web.extensions import db
 from web.wiring import get_engine
@@ -22,6 +23,10 @@ def list_tasks() -> ResponseReturnValue:
     actor = current_actor()
     args = query_args(TaskQuerySchema())
     field_filters = {k: v for k, v in request.args.items() if k not in _QUERY_KEYS}
+    unknown = set(field_filters) - queries.inbox_field_names(db.session()) if field_filters else set()
+    if unknown:
+        raise ApiError(422, "validation_failed", "the query has errors",
+                       {name: ["Not a query parameter, nor an inbox field of a deployed process."] for name in unknown})
     page = queries.list_tasks(
         db.session(), actor, queries.TaskFilter(fields=field_filters, **args), get_engine().clock.now()
     )

@@ -67,6 +67,9 @@ def earlier_answer(db: Session, actor: Actor, key: str) -> dict[str, Any] | None
     return row.response if row is not None else None
 
 
+MAX_KEY_LENGTH = 255  # the idempotent_request.key column's length
+
+
 def submit(db: Session, engine: Engine, actor: Actor, payload: Mapping[str, Any],
            key: str | None = None) -> dict[str, Any]:
     """Validate and start one referral; the same ``key`` again returns the first answer.
@@ -75,6 +78,9 @@ def submit(db: Session, engine: Engine, actor: Actor, payload: Mapping[str, Any]
     for a key used with another body (``idempotency_key_reused``); Conflict (``request_in_progress``)
     while the key's first request runs; Failed when the referral could not be registered."""
     check_may_submit(actor)
+    if key is not None and len(key) > MAX_KEY_LENGTH:
+        raise Invalid(f"an Idempotency-Key has at most {MAX_KEY_LENGTH} characters",
+                      details={"Idempotency-Key": [f"Longer than {MAX_KEY_LENGTH} characters."]})
     data = start_data(engine, actor, payload)
     claimed: IdempotentRequest | None = None
     if key:

@@ -45,9 +45,14 @@ def save_team(db: Session, actor: Actor, team_id: str, name: str | None = None) 
     return team
 
 
+MAX_TEAM_ID = 100  # the team.id column's length
+
+
 def save_team_settings(db: Session, actor: Actor, team_id: str, settings: TeamSettings) -> tuple[Team, TeamSetting]:
     """The team (created when new) and its settings, in one transaction."""
     require_admin(actor)
+    if len(team_id) > MAX_TEAM_ID:
+        raise Invalid(f"a team id has at most {MAX_TEAM_ID} characters", details={"team_id": ["Too long."]})
     team = ensure_team(db, team_id, settings.name)
     db.flush()
     row = db.get(TeamSetting, team_id) or TeamSetting(team_id=team_id)

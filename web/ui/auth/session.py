@@ -88,7 +88,8 @@ def expires_at() -> datetime | None:
 
 def safe_next(target: str | None) -> str | None:
     """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and target.isprintable()):  # a newline would split the Location header (a 500)
         return target
     return None
 
