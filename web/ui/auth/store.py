@@ -22,7 +22,7 @@ from web.ui.models import GroupMapping, LoginState
 
 
 def attempt_sign_in(username: str, password: str, *, now: datetime, attempts: int,
-                    lock_minutes: int) -> SignInResult:
+                    lock_minutes: float) -> SignInResult:
     """Checks a local password; the failure count is kept whatever the outcome."""
     result = check_sign_in(db.session(), username, password, now=now, attempts=attempts,
                            lock_minutes=lock_minutes)
