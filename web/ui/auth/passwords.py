@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from engine.identity import revoke_tokens
 from engine.models import User
 from web.ui.models import LoginState
 
@@ -37,13 +38,15 @@ def password_problem(password: str) -> str | None:
 
 
 def set_password(session: Session, user: User, password: str, *, now: datetime | None = None) -> None:
-    """A new hash; clears a lockout and, given ``now``, ends the person's other sessions."""
+    """A new hash; clears a lockout and, given ``now``, ends the person's other sessions and revokes their
+    API tokens (whoever knew the old password may have made one)."""
     user.password_hash = hasher.hash(password)
     state = login_state(session, user)
     state.failed_count = 0
     state.locked_until = None
     if now is not None:
         state.sessions_valid_after = now
+        revoke_tokens(session, user, now=now)
 
 
 def credential_changes(password: str, *, unlock: bool, now: datetime) -> Callable[[Session, User], None]:
