@@ -7,11 +7,18 @@
       Invalid             input that fails validation; ``details`` holds the field errors
         DeployRefused     a bundle that fails deploy validation (file, element id, reason)
       ScriptError         a script or expression failed, or broke the sandbox policy or its limits
+
+``database_error_text`` and ``safe_text`` give error text without the data being written: a database
+error's own text carries the statement's parameters and the database's DETAIL (a family's names, dates of
+birth), so incidents and logs keep only what went wrong and where (error classes; on PostgreSQL the table
+and constraint).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy.exc import StatementError
 
 
 class EngineError(Exception):
@@ -74,3 +81,39 @@ class ScriptError(EngineError):
     def __init__(self, message: str, *, line: int | None = None, **context: Any) -> None:
         super().__init__(message, **context)
         self.line = line
+
+
+# -- error text without personal data ----------------------------------------------------------------
+
+DRIVERS = ("psycopg", "sqlite3")  # their errors' text holds the database's DETAIL (the row's values)
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    link: BaseException | None = error
+    while link is not None and link not in seen:
+        seen.append(link)
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
+    return seen
+
+
+def database_error_text(error: BaseException) -> str | None:
+    """What a database error in ``error``'s chain was, without values; None when there is none."""
+    for link in _chain(error):
+        if isinstance(link, StatementError) or type(link).__module__.startswith(DRIVERS):
+            original = getattr(link, "orig", None)
+            text = f"database error {type(link).__name__}"
+            if original is not None:
+                text += f" ({type(original).__name__})"
+            # psycopg names the table and constraint apart from the text: names only, never values
+            diag = getattr(original if original is not None else link, "diag", None)
+            where = [f"{label} {value}" for label, value in (("table", getattr(diag, "table_name", None)),
+                                                             ("constraint", getattr(diag, "constraint_name", None)))
+                     if value]
+            return f"{text} on {', '.join(where)}" if where else text
+    return None
+
+
+def safe_text(error: BaseException) -> str:
+    """``str(error)``, unless a database error is in its chain: then only what ``database_error_text`` says."""
+    return database_error_text(error) or str(error)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from engine.access import Actor
 from engine.models import ApiToken, Group, GroupMember, Team, TeamMember, User
 
 TOKEN_BYTES = 32
+TOKEN_LIFETIME = timedelta(days=90)
 
 
 def token_digest(token: str) -> str:
@@ -71,12 +72,39 @@ def create_user(
     return user
 
 
-def issue_token(session: Session, user: User, *, now: datetime, label: str | None = None) -> str:
-    """A new bearer token for the user; only its digest is stored, so it is shown once."""
+def issue_token(session: Session, user: User, *, now: datetime, label: str | None = None,
+                lifetime: timedelta = TOKEN_LIFETIME) -> str:
+    """A new bearer token for the user, valid for ``lifetime``; only its digest is stored, so it is shown once."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label, created_at=now))
+    session.add(ApiToken(user_id=user.id, token_sha256=token_digest(token), label=label, created_at=now,
+                         expires_at=now + lifetime))
     session.flush()
     return token
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """A person's tokens, newest first, revoked and expired ones included (never the secrets)."""
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, token_id: int, by: Actor, *, now: datetime) -> ApiToken | None:
+    """Revokes one token, its owner's or, for an administrator, anyone's; None when there is no such
+    token for ``by`` (the same answer whether it does not exist or is someone else's)."""
+    token = session.get(ApiToken, token_id)
+    owner = session.get(User, token.user_id) if token is not None else None
+    if token is None or owner is None or (owner.username != by.username and not by.is_admin):
+        return None
+    if token.revoked_at is None:
+        token.revoked_at = now
+    session.flush()
+    return token
+
+
+def revoke_tokens(session: Session, user: User, *, now: datetime) -> None:
+    """Every live token of the person, as when their password changes."""
+    session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                    .values(revoked_at=now).execution_options(synchronize_session=False))
 
 
 def actor_for(session: Session, user: User) -> Actor:
@@ -85,11 +113,13 @@ def actor_for(session: Session, user: User) -> Actor:
     return Actor(username=user.username, groups=groups, teams=teams)
 
 
-def actor_for_token(session: Session, token: str) -> Actor | None:
+def actor_for_token(session: Session, token: str, *, now: datetime) -> Actor | None:
+    """The token's owner while it is neither revoked nor expired and they are active."""
     user = session.scalar(
         select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None), User.active.is_(True))
+        .where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None),
+               ApiToken.expires_at > now, User.active.is_(True))
     )
     return actor_for(session, user) if user is not None else None
 

@@ -22,7 +22,7 @@ from types import CodeType
 from typing import Any
 
 from engine import sandbox_guards as guards
-from engine.errors import ScriptError
+from engine.errors import ScriptError, safe_text
 from engine.sandbox_builtins import HELPERS, SAFE_BUILTINS
 from engine.sandbox_policy import FILENAME, Mode, ScriptLimitExceeded, ScriptPolicyError, check_script, compile_script
 from engine.spiff import PythonScriptEngine, SpiffWorkflowException, TaskDataEnvironment, WorkflowTaskException
@@ -161,7 +161,8 @@ class SandboxedScriptEngine(PythonScriptEngine):
         except SpiffWorkflowException:
             raise
         except Exception as error:
-            raise WorkflowTaskException(f"service call failed: {error}", task=task, exception=error) from error
+            raise WorkflowTaskException(f"service call failed: {safe_text(error)}", task=task,
+                                        exception=error) from error
 
 
 def make_script_engine(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import spiff
 from engine.access import Actor
-from engine.errors import ScriptError
+from engine.errors import ScriptError, database_error_text, safe_text
 from engine.models import Event, Instance
 from engine.scripts import SandboxedScriptEngine
 from engine.spiff import BasePythonScriptEngineEnvironment, WorkflowException, WorkflowTaskException
@@ -109,7 +109,7 @@ class EngineScriptEngine(SandboxedScriptEngine):
         try:
             result = operation(context, params)
         except Exception as error:
-            raise WorkflowTaskException(f"operation '{operation_name}' failed: {error}", task=task,
+            raise WorkflowTaskException(f"operation '{operation_name}' failed: {safe_text(error)}", task=task,
                                         exception=error) from error
         context.record(
             "operation_ran", task_id=str(task.id), bpmn_id=task.task_spec.bpmn_id,
@@ -198,7 +198,7 @@ def describe_failure(error: BaseException) -> Incident:
         line = line or getattr(root, "line_number", None) or getattr(root, "line", None)
         task = task or getattr(root, "task", None)
     message = str(error) if isinstance(error, (WorkflowException, ScriptError)) else _one_line(error)
-    if root is not error and str(root) not in message:
+    if root is not error and str(root) not in message and database_error_text(error) is None:
         message = f"{message} (caused by {_one_line(root)})"
     return Incident(
         message=message,
@@ -209,5 +209,8 @@ def describe_failure(error: BaseException) -> Incident:
 
 
 def _one_line(error: BaseException) -> str:
+    hidden = database_error_text(error)
+    if hidden is not None:
+        return hidden
     text = "".join(traceback.format_exception_only(type(error), error)).strip()
     return text.splitlines()[-1] if text else type(error).__name__

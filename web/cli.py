@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from engine.access import Actor
@@ -39,7 +40,8 @@ def create_user_command(username: str, groups: tuple[str, ...], teams: tuple[str
     except ValueError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
-    secret = issue_token(db.session(), user, now=now, label="cli") if token else None
+    lifetime = timedelta(days=float(current_app.config["API_TOKEN_DAYS"]))
+    secret = issue_token(db.session(), user, now=now, label="cli", lifetime=lifetime) if token else None
     db.session.commit()
     click.echo(f"created {username} in {', '.join(groups)}")
     if secret:

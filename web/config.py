@@ -64,7 +64,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_MAX_HOURS", float, 12.0),
     Setting("LOCKOUT_ATTEMPTS", int, 5),
     Setting("LOCKOUT_MINUTES", float, 15.0),
+    Setting("SIGN_IN_RATE_LIMIT", str, "60 per minute"),  # sign-in posts per client address
+    Setting("RATELIMIT_STORAGE_URI", str, "memory://"),  # shared by all workers when there are several
     Setting("REFERRAL_DRAFT_HOURS", float, 24.0),
+    Setting("API_TOKEN_DAYS", float, 90.0),  # how long a new API token is valid
     Setting("OIDC_ISSUER", str),
     Setting("OIDC_CLIENT_ID", str),
     Setting("OIDC_CLIENT_SECRET", str),

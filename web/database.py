@@ -12,6 +12,9 @@ from sqlalchemy.engine import Engine
 def configure_engine_options(app: Flask) -> None:
     uri: str = app.config["SQLALCHEMY_DATABASE_URI"]
     options: dict[str, Any] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    # A statement's parameters are a family's names and dates of birth: never in an error's text, so
+    # never in a log line or an incident (engine/redact.py drops the database's own DETAIL too).
+    options["hide_parameters"] = True
     if uri.startswith("sqlite"):
         # The driver's own transaction handling is switched off so that every transaction can start
         # with BEGIN IMMEDIATE: SQLite's one writer is then taken up front, never upgraded mid-step.

@@ -15,6 +15,8 @@ import uuid
 from flask import Flask, Response, g, has_request_context, request
 from pythonjsonlogger.json import JsonFormatter
 
+from engine.errors import database_error_text, safe_text
+
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 requests_log = logging.getLogger("web.requests")
@@ -31,6 +33,25 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+class DatabaseErrorHidden(Exception):
+    """Stands in a log line for a database error, whose own text carries the values being written."""
+
+
+class RedactDatabaseErrors(logging.Filter):
+    """A logged exception with a database error in its chain is written as what went wrong (class,
+    table, constraint) with its traceback, never with the statement's values or the database's DETAIL."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            hidden = database_error_text(record.exc_info[1])
+            if hidden is not None:
+                record.exc_info = (DatabaseErrorHidden, DatabaseErrorHidden(hidden), record.exc_info[2])
+                record.exc_text = None
+        if isinstance(record.args, tuple):
+            record.args = tuple(safe_text(a) if isinstance(a, BaseException) else a for a in record.args)
+        return True
+
+
 def handler_for(log_format: str) -> logging.Handler:
     handler = logging.StreamHandler()
     if log_format == "json":
@@ -40,6 +61,7 @@ def handler_for(log_format: str) -> logging.Handler:
     else:
         handler.setFormatter(logging.Formatter(TEXT_FORMAT))
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactDatabaseErrors())
     return handler
 
 

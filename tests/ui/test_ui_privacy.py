@@ -46,6 +46,14 @@ def as_(client: FlaskClient, username: str) -> FlaskClient:
     return fresh
 
 
+def search(client: FlaskClient, **answers: str) -> Any:
+    """A subject access search, posted from the search page as the browser does."""
+    page = client.get("/admin/subject-access")
+    token = csrf(page.get_data(as_text=True)) if page.status_code == 200 else csrf(client.get("/inbox").get_data(
+        as_text=True))
+    return client.post("/admin/subject-access", data={"csrf_token": token, **answers})
+
+
 def same(html: str) -> str:
     """A page without what differs on every response: the CSP nonce and the CSRF token."""
     return re.sub(r'(nonce|value)="[^"]*"', r'\1=""', html)
@@ -105,10 +113,13 @@ def test_everyone_but_admins_gets_the_not_found_page(family: dict[str, Any], cli
     client = as_(client, who)
     unknown = client.get("/admin/families/F-2099-999999/access-log")
     for url in (f"/admin/families/{ref}/access-log", "/admin/families", f"/admin/families?ref={ref}",
-                f"/admin/subject-access?by=family&family_ref={ref}"):
+                "/admin/subject-access"):
         page = client.get(url)
         assert page.status_code == 404, url
         assert same(page.get_data(as_text=True)) == same(unknown.get_data(as_text=True))
+    searched = search(client, by="family", family_ref=ref)
+    assert searched.status_code == 404
+    assert same(searched.get_data(as_text=True)) == same(unknown.get_data(as_text=True))
     posted = client.post("/admin/subject-access/export", data={
         "csrf_token": csrf(client.get("/inbox").get_data(as_text=True)), "person_id": family["people"][0]["person_id"]})
     assert posted.status_code == 404 and "attachment" not in posted.headers.get("Content-Disposition", "")
@@ -142,10 +153,10 @@ def test_finding_a_family_by_reference(family: dict[str, Any], client: FlaskClie
 def test_an_admin_exports_one_person_without_their_household(family: dict[str, Any], client: FlaskClient) -> None:
     sam, alex, morgan = family["people"]
     client = as_(client, "admin")
-    search = client.get(f"/admin/subject-access?by=family&family_ref={family['family_ref']}")
-    html = search.get_data(as_text=True)
-    people = Page(search).texts(".govuk-checkboxes__label")
-    assert search.status_code == 200 and "Alex Smith, born 1 September 2012" in people
+    found = search(client, by="family", family_ref=family["family_ref"])
+    html = found.get_data(as_text=True)
+    people = Page(found).texts(".govuk-checkboxes__label")
+    assert found.status_code == 200 and "Alex Smith, born 1 September 2012" in people
     assert any(person.startswith("Morgan Smith, born") for person in people)
     before = db.session.query(AccessLog).count()
     response = client.post("/admin/subject-access/export", data={"csrf_token": csrf(html),
@@ -188,15 +199,16 @@ def test_an_unknown_person_gets_the_error_message_and_nothing_is_exported(family
 
 
 @pytest.mark.parametrize(("query", "message", "anchor"), [
-    ("family_name=Smith", "Enter a date of birth", "dob-day"),
-    ("family_name=Smith&dob-day=31&dob-month=2&dob-year=2012", "Date of birth must be a real date", "dob-day"),
-    ("dob-day=1&dob-month=9&dob-year=2012", "Enter the family name", "family_name"),
-    ("family_name=Smith&dob-day=2&dob-month=9&dob-year=2012", "No one found with that name and date of birth",
-     "family_name"),
+    ({"family_name": "Smith"}, "Enter a date of birth", "dob-day"),
+    ({"family_name": "Smith", "dob-day": "31", "dob-month": "2", "dob-year": "2012"},
+     "Date of birth must be a real date", "dob-day"),
+    ({"dob-day": "1", "dob-month": "9", "dob-year": "2012"}, "Enter the family name", "family_name"),
+    ({"family_name": "Smith", "dob-day": "2", "dob-month": "9", "dob-year": "2012"},
+     "No one found with that name and date of birth", "family_name"),
 ])
-def test_a_name_search_with_bad_answers_says_what_is_wrong(family: dict[str, Any], client: FlaskClient, query: str,
-                                                           message: str, anchor: str) -> None:
-    response = as_(client, "admin").get(f"/admin/subject-access?by=name&{query}")
+def test_a_name_search_with_bad_answers_says_what_is_wrong(family: dict[str, Any], client: FlaskClient,
+                                                           query: dict[str, str], message: str, anchor: str) -> None:
+    response = search(as_(client, "admin"), by="name", **query)
     page = Page(response)
     assert response.status_code == 400 and page.error_summary_links == [(f"#{anchor}", message)]
     assert "Download subject access file" not in page.html  # anywhere: no export form
@@ -205,14 +217,29 @@ def test_a_name_search_with_bad_answers_says_what_is_wrong(family: dict[str, Any
 def test_a_name_search_finds_the_person_across_families(journey: Journey, family: dict[str, Any],
                                                         client: FlaskClient) -> None:
     again = journey.refer(household=HOUSEHOLD[1:2])
-    page = Page(as_(client, "admin").get(
-        "/admin/subject-access?by=name&given_name=Alex&family_name=Smith&dob-day=1&dob-month=9&dob-year=2012"))
+    page = Page(search(as_(client, "admin"), by="name", given_name="alex", family_name="SMITH", **{
+        "dob-day": "1", "dob-month": "9", "dob-year": "2012"}))  # any letter case finds "Alex Smith"
     families = [hint.split(" in family ")[1].split(" (")[0] for hint in page.texts(".govuk-checkboxes__hint")
                 if " in family " in hint]
     assert sorted(families) == sorted([family["family_ref"], again["family_ref"]])
     assert "Sam Smith" not in page.html  # anywhere
     entry = db.session.scalars(select(AccessLog).order_by(AccessLog.id.desc())).first()
-    assert entry is not None and (entry.resource_type, entry.admin_read) == ("person_search", True)
+    assert entry is not None  # who searched for what, in the access log
+    assert (entry.username, entry.method, entry.route, entry.resource_type, entry.resource_id, entry.admin_read) == (
+        "admin", "POST", "/admin/subject-access", "person_search", "alex SMITH, born 2012-9-1", True)
+
+
+def test_a_search_is_posted_so_no_name_reaches_a_url_or_the_server_log(family: dict[str, Any], client: FlaskClient,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    admin = as_(client, "admin")
+    forms = Page(admin.get("/admin/subject-access")).select("form")
+    assert {form["method"] for form in forms} == {"post"}
+    asked = admin.get("/admin/subject-access?by=name&family_name=Smith&dob-day=1&dob-month=9&dob-year=2012")
+    assert asked.status_code == 200 and "Alex Smith" not in asked.get_data(as_text=True)  # a GET never searches
+    with caplog.at_level("DEBUG"):
+        found = search(admin, by="name", family_name="Smith", **{"dob-day": "1", "dob-month": "9", "dob-year": "2012"})
+    assert found.status_code == 200 and "Alex Smith" in found.get_data(as_text=True)
+    assert "Smith" not in caplog.text and "2012" not in caplog.text
 
 
 def test_a_merged_provisional_family_sends_the_admin_to_the_name_search(journey: Journey,
@@ -220,6 +247,6 @@ def test_a_merged_provisional_family_sends_the_admin_to_the_name_search(journey:
                                                                       client: FlaskClient) -> None:
     again = journey.refer(household=HOUSEHOLD[1:2])
     journey.triage(again["family_ref"], [again["people"][0]] * 2, match=family["family_ref"])
-    page = as_(client, "admin").get(f"/admin/subject-access?by=family&family_ref={again['family_ref']}")
+    page = search(as_(client, "admin"), by="family", family_ref=again["family_ref"])
     message = f"No one is recorded in family {again['family_ref']} now: search by name and date of birth"
     assert page.status_code == 400 and Page(page).error_summary_links == [("#family_ref", message)]

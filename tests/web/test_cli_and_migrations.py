@@ -14,6 +14,7 @@ from engine.identity import actor_for_token
 from engine.models import Base, DefinitionVersion, User
 from tests.fixtures.app import BPMN
 from web.extensions import db
+from web.wiring import get_engine
 from workflows.frameworks import load_frameworks
 
 
@@ -24,7 +25,7 @@ def test_users_create_makes_groups_and_prints_a_working_token(ctx: Flask) -> Non
     assert result.exit_code == 0, result.output
     created, token = result.output.strip().splitlines()
     assert created == "created ann in case_manager, tf_team"
-    actor = actor_for_token(db.session(), token)
+    actor = actor_for_token(db.session(), token, now=get_engine().clock.now())
     assert actor is not None and actor.username == "ann"
     assert actor.groups == {"case_manager", "tf_team"} and actor.teams == {"north"}
     again = runner.invoke(args=["users", "create", "ann", "--group", "admin"])

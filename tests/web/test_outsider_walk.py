@@ -30,6 +30,7 @@ from werkzeug.routing import Map, Rule
 
 from engine.identity import ensure_team
 from engine.models import (
+    ApiToken,
     BufferedMessage,
     DefinitionMessage,
     DefinitionProcess,
@@ -98,6 +99,7 @@ def fillers(scenario: dict[str, Any]) -> dict[str, tuple[tuple[str, ...], str]]:
         "claim_id": ((str(scenario["claim_id"]),), FAKE_NUMBER),
         "person_id": (scenario["people"], "P-9876543"),
         "user_id": ((str(scenario["user_id"]),), FAKE_NUMBER),
+        "token_id": ((str(scenario["token_id"]),), FAKE_NUMBER),
         "team_id": ((TEAM,), "no-such-team"),
         "process_id": (("case_management", "family_referral"), "no_such_process"),
         # Not identifiers: the same value twice (a form row's position, a file format).
@@ -151,6 +153,7 @@ def scenario(journey: Journey) -> dict[str, Any]:
             "task_ids": (task["id"], *done), "instance_ids": (str(task["instance_id"]), str(claimed["instance_id"])),
             "window_id": window["id"], "claim_id": claim["id"], "user_id": cm1,
             "unregistered_ref": unregistered["family_ref"],
+            "token_id": db.session.scalar(select(ApiToken.id).where(ApiToken.user_id == cm1)),
             "people": tuple(p["person_id"] for p in claimed["people"] + waiting["people"])}
 
 

@@ -116,4 +116,5 @@ from web.api import (  # noqa: E402,F401  (registers the routes)
     referrals,
     register,
     tasks,
+    tokens,
 )

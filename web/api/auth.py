@@ -8,6 +8,7 @@ from engine.access import Actor
 from engine.identity import actor_for_token
 from web.api.errors import ApiError
 from web.extensions import db
+from web.wiring import get_engine
 
 
 def forget_actor() -> None:
@@ -25,7 +26,7 @@ def current_actor() -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise ApiError(401, "unauthorized", "send a bearer token: Authorization: Bearer <token>")
-    actor = actor_for_token(db.session(), token.strip())
+    actor = actor_for_token(db.session(), token.strip(), now=get_engine().clock.now())
     if actor is None:
         raise ApiError(401, "unauthorized", "the bearer token is not valid")
     g.actor = actor

@@ -94,6 +94,17 @@ def add_engine_paths(spec: APISpec) -> None:
     spec.path("/tasks/{task_id}/complete", operations={"post": operation(
         "complete with data", 200, ref("Completion"), body=ref("CompleteTask"), errors=(400, 403, 404, 409, 422),
         parameters=task_id)})
+    token = {"type": "object", "properties": {
+        "id": {"type": "integer"}, "label": {"type": ["string", "null"]}, "created_at": {"type": "string"},
+        "expires_at": {"type": "string"}, "revoked_at": {"type": ["string", "null"]},
+        "state": {"type": "string", "enum": ["active", "expired", "revoked"]}}}
+    spec.path("/tokens", operations={"get": operation(
+        "the caller's API tokens (never the secrets); an admin may name anyone with ?username=", 200,
+        {"type": "object", "properties": {"username": {"type": "string"}, "items": {"type": "array", "items": token}}},
+        errors=(404, 422), parameters=[{"in": "query", "name": "username", "schema": {"type": "string"}}])})
+    spec.path("/tokens/{token_id}", operations={"delete": operation(
+        "revoke a token at once: the caller's own, or anyone's for an admin", 200, token, errors=(404,),
+        parameters=path_param("token_id"))})
 
 
 def add_event_paths(spec: APISpec) -> None:

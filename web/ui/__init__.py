@@ -54,6 +54,7 @@ def init_ui(app: Flask) -> None:
     csrf.init_app(app)
 
     from web.ui import admin, assets, auth, case, dashboard, privacy, referral, tasks, tf
+    from web.ui.auth.limits import init_limits
     from web.ui.auth.oidc import init_oidc
     from web.ui.auth.session import load_signed_in_user, page_context
     from web.ui.headers import csp_nonce, security_headers
@@ -65,6 +66,7 @@ def init_ui(app: Flask) -> None:
     app.jinja_env.globals["navigation"] = navigation
     app.after_request(security_headers)
     init_oidc(app)
+    init_limits(app)
     for area in (assets, auth, tasks, referral, case, tf, dashboard, admin, privacy):
         app.register_blueprint(area.bp)
     from web.ui.admin import cli  # noqa: F401  (adds ``users password`` to the ``users`` group)

@@ -1,5 +1,6 @@
 """Security headers for the pages: a strict Content Security Policy with a per-request script nonce
-(the GOV.UK template's one inline script carries it), no framing, no sniffing."""
+(the GOV.UK template's one inline script carries it), no framing, no sniffing; and for every API response,
+no caching and no sniffing."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ def csp_nonce() -> str:
 
 
 def security_headers(response: Response) -> Response:
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/"):  # JSON about families: no page policy, but never cached or sniffed
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
     nonce = g.pop("csp_nonce", None)
     script = f"'self' 'nonce-{nonce}'" if nonce else "'self'"

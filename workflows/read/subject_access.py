@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select, union_all
+from sqlalchemy import ColumnElement, and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from engine.models import AccessLog, Event, HumanTask, HumanTaskField, User
@@ -110,12 +110,12 @@ def log_entry(entry: AccessLog) -> dict[str, Any]:
 
 def find_people(session: Session, family_name: str, date_of_birth: str,
                 given_name: str = "") -> list[tuple[Person, str]]:
-    """People of that name and date of birth across families (``ix_person_match``), with their family's
-    reference; at most ``MATCH_LIMIT``."""
+    """People of that name (in any letter case: "smith" finds "Smith") and date of birth across families,
+    with their family's reference; at most ``MATCH_LIMIT``."""
     query = select(Person, Family.ref).join(Family, Family.id == Person.family_id).where(
-        Person.family_name == family_name, Person.date_of_birth == date_of_birth)
+        func.lower(Person.family_name) == family_name.lower(), Person.date_of_birth == date_of_birth)
     if given_name:
-        query = query.where(Person.given_name == given_name)
+        query = query.where(func.lower(Person.given_name) == given_name.lower())
     rows = session.execute(query.order_by(Person.id).limit(MATCH_LIMIT))
     return [(person, ref or "") for person, ref in rows]
 

@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -87,11 +87,15 @@ def expires_at() -> datetime | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an open redirect."""
-    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and target.isprintable()):  # a newline would split the Location header (a 500)
-        return target
-    return None
+    """Only a path on this site: never an open redirect. Browsers drop tabs and newlines from a
+    ``Location`` and read a backslash as a slash, so ``/<TAB>/evil.example`` is ``//evil.example`` to them:
+    any control character, whitespace or backslash refuses the target whole."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def sign_in_url(next_path: str | None = None, **extra: str) -> str:

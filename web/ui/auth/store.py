@@ -22,7 +22,7 @@ from web.ui.models import GroupMapping, LoginState
 
 
 def attempt_sign_in(username: str, password: str, *, now: datetime, attempts: int,
-                    lock_minutes: int) -> SignInResult:
+                    lock_minutes: float) -> SignInResult:
     """Checks a local password; the failure count is kept whatever the outcome."""
     result = check_sign_in(db.session(), username, password, now=now, attempts=attempts,
                            lock_minutes=lock_minutes)
@@ -46,15 +46,29 @@ class OidcOutcome:
 
 ACCOUNT_TAKEN = "An account with this username already exists. Ask an administrator to link it."
 ACCOUNT_OFF = "Your account has been switched off. Ask an administrator."
+NAME_REFUSED = "Your council account's username cannot be used here. Ask an administrator to link your account."
+
+
+class _Refused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def subject_for(issuer: str, sub: str) -> str:
+    """The stable identity of a person at a provider: its issuer and its ``sub`` (never a name: names
+    such as ``preferred_username`` are not unique and people can often choose them)."""
+    return f"{issuer.rstrip('/')}|{sub}"
 
 
 def sign_in_with_oidc(issuer: str, claims: dict[str, Any], groups_claim: str, *, now: datetime) -> OidcOutcome:
-    """Finds or creates the user an identity provider's claims name, links them and sets their groups
-    from ``groups_claim``; commits, or rolls back when they are refused."""
-    user = _user_for(db.session(), issuer, claims, groups_claim, now)
-    if user is None:
+    """Finds the user linked to the claims' issuer + ``sub``, or creates one for a new person, and sets
+    their groups from ``groups_claim``; commits, or rolls back when they are refused."""
+    try:
+        user = _user_for(db.session(), issuer, claims, groups_claim, now)
+    except _Refused as refused:
         db.session.rollback()
-        return OidcOutcome(None, ACCOUNT_TAKEN)
+        return OidcOutcome(None, refused.message)
     if not user.active:
         db.session.rollback()
         return OidcOutcome(None, ACCOUNT_OFF)
@@ -62,26 +76,25 @@ def sign_in_with_oidc(issuer: str, claims: dict[str, Any], groups_claim: str, *,
     return OidcOutcome(user)
 
 
-def _user_for(session: Session, issuer: str, claims: dict[str, Any], groups_claim: str,
-              now: datetime) -> User | None:
-    subject = f"{issuer}|{claims['sub']}"
+def _user_for(session: Session, issuer: str, claims: dict[str, Any], groups_claim: str, now: datetime) -> User:
+    subject = subject_for(issuer, str(claims["sub"]))
     state = session.scalar(select(LoginState).where(LoginState.oidc_subject == subject))
     if state is not None:
         user = session.get(User, state.user_id)
         assert user is not None
     else:
+        # Never linked by name: an existing account, with a password or without (as every account the
+        # CLI creates is), is linked only by an administrator (``flask users link``).
         username = str(claims.get("preferred_username") or claims.get("email") or claims["sub"])[:150]
-        user = user_named(session, username)
-        if user is not None and user.password_hash is not None:
-            return None  # a local account is never taken over by an outside identity
-        if user is None:
+        if user_named(session, username) is not None:
+            raise _Refused(ACCOUNT_TAKEN)
+        try:
             user = create_user(session, username, groups=(), now=now,
                                display_name=str(claims.get("name") or username)[:255])
-            user.email = claims.get("email")
-        state = session.get(LoginState, user.id) or LoginState(user_id=user.id, failed_count=0)
-        if state.oidc_subject is not None:
-            return None  # already linked to another identity
-        state.oidc_subject = subject
+        except ValueError as error:  # a name no account may have, such as "(public)"
+            raise _Refused(NAME_REFUSED) from error
+        user.email = claims.get("email")
+        state = LoginState(user_id=user.id, failed_count=0, oidc_subject=subject)
         session.add(state)
     state.last_sign_in_at = now
     claim = claims.get(groups_claim)
@@ -89,6 +102,16 @@ def _user_for(session: Session, issuer: str, claims: dict[str, Any], groups_clai
         _set_groups(session, user, [claim] if isinstance(claim, str) else [str(v) for v in claim])
     session.flush()
     return user
+
+
+def link_changes(subject: str | None) -> Callable[[Session, User], None]:
+    """An administrator's confirmed link between an account and a provider's issuer + ``sub`` (None
+    unlinks), for the transaction that saves the user."""
+
+    def apply(session: Session, user: User) -> None:
+        login_state(session, user).oidc_subject = subject
+
+    return apply
 
 
 def _set_groups(session: Session, user: User, values: list[str]) -> None:

@@ -6,10 +6,10 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask.typing import ResponseReturnValue
 
 from web.ui.auth import bp
+from web.ui.auth.limits import limiter, sign_in_limit
 from web.ui.auth.oidc import oidc_enabled
 from web.ui.auth.session import current_actor, expires_at, landing_url, safe_next, signed_in, start_session
 from web.ui.auth.store import attempt_sign_in, end_sessions
-from web.ui.timefmt import london
 from web.wiring import get_engine
 
 
@@ -35,6 +35,7 @@ def sign_in() -> ResponseReturnValue:
 
 
 @bp.post("/sign-in")
+@limiter.limit(sign_in_limit)
 def sign_in_post() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
@@ -47,16 +48,20 @@ def sign_in_post() -> ResponseReturnValue:
         return _sign_in_page(errors, username, 400)
     config = current_app.config
     result = attempt_sign_in(username, password, now=get_engine().clock.now(),
-                             attempts=int(config["LOCKOUT_ATTEMPTS"]), lock_minutes=int(config["LOCKOUT_MINUTES"]))
-    if result.user is None:
-        if result.locked_until is not None:
-            message = ("There have been too many attempts to sign in to this account. "
-                       f"Try again after {london(result.locked_until)}")
-        else:
-            message = "Enter a correct username and password"
+                             attempts=int(config["LOCKOUT_ATTEMPTS"]), lock_minutes=float(config["LOCKOUT_MINUTES"]))
+    if result.user is None:  # one answer for a wrong password, an unknown name and a locked account
+        message = (f"Enter a correct username and password. After {config['LOCKOUT_ATTEMPTS']} wrong passwords "
+                   f"an account is locked for {float(config['LOCKOUT_MINUTES']):g} minutes")
         return _sign_in_page([{"text": message, "href": "#username"}], username, 401)
     start_session(result.user)
     return redirect(safe_next(request.args.get("next")) or url_for("auth.home"))
+
+
+@bp.errorhandler(429)
+def too_many_attempts(_: Exception) -> ResponseReturnValue:
+    """Over the limit for this address: the same page, whatever name was tried, nothing checked."""
+    message = "There have been too many attempts to sign in from your network. Wait a minute and try again"
+    return _sign_in_page([{"text": message, "href": "#username"}], request.form.get("username", "").strip(), 429)
 
 
 @bp.post("/sign-out")

@@ -64,10 +64,17 @@ def _ref(value: str) -> str:
 
 
 def _search_asked() -> tuple[str, str | None] | None:
-    by, ref = request.args.get("by"), _ref(request.args.get("family_ref", ""))
+    """What a search asked for, for the access log (never the server's log: the search is a POST, so
+    names and dates of birth stay out of URLs, request lines and browser history)."""
+    form = request.form
+    by, ref = form.get("by"), _ref(form.get("family_ref", ""))
     if by == "family" and ref:
         return "family", ref
-    return ("person_search", None) if by == "name" else None
+    if by != "name":
+        return None
+    born = "-".join(form.get(f"dob-{p}", "").strip() for p in ("year", "month", "day"))
+    asked = " ".join(form.get(k, "").strip() for k in ("given_name", "family_name") if form.get(k, "").strip())
+    return "person_search", f"{asked}, born {born}"
 
 
 def _export_asked() -> tuple[str, str | None]:
@@ -160,9 +167,16 @@ def _subject_access_page(found: list[dict[str, Any]], errors: list[dict[str, str
 
 
 @bp.get("/admin/subject-access")
-@admins_only(_search_asked)
+@admins_only(lambda: None)
 def subject_access() -> ResponseReturnValue:
-    found, errors, values = _search(request.args)
+    """The empty search forms; a search is posted (``subject_access_search``)."""
+    return _subject_access_page([], [], _search({})[2])
+
+
+@bp.post("/admin/subject-access")
+@admins_only(_search_asked)  # who searched for what, in the access log, refused searches included
+def subject_access_search() -> ResponseReturnValue:
+    found, errors, values = _search(request.form)
     return _subject_access_page(found, errors, values, 400 if errors else 200)
 
 
