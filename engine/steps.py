@@ -66,7 +66,6 @@ class StepContext:
             projector(self, event)
         return event
 
-
     def _next_seq(self) -> int:
         """The next number in the instance's history. The caller holds the instance's row lock, so no one
         else numbers its events until this transaction ends; this step's own events are counted here."""
