@@ -198,10 +198,16 @@ class Event(Base):
     """The append-only history of an instance: the case timeline and the audit trail."""
 
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_instance", "instance_id", "id"),)
+    __table_args__ = (
+        Index("ix_event_instance", "instance_id", "id"),
+        Index("uq_event_instance_seq", "instance_id", "seq", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     instance_id: Mapped[int] = mapped_column(BigId, ForeignKey("instance.id"))
+    # 1, 2, 3... per instance, given under the instance's row lock in the step's transaction: a rolled-back
+    # step takes its numbers with it, so a gap means a lost event (a database sequence would leave gaps).
+    seq: Mapped[int] = mapped_column(Integer)
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(255))
     kind: Mapped[str] = mapped_column(String(50))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import spiff
@@ -41,6 +42,7 @@ class StepContext:
     projectors: Sequence[Projector] = ()
     recorded: list[Event] = field(default_factory=list)
     handled: set[str] = field(default_factory=set)  # task ids whose events the action recorded itself
+    last_seq: int | None = None  # the instance's last event number, read once under the instance lock
 
     def record(
         self,
@@ -53,6 +55,7 @@ class StepContext:
     ) -> Event:
         event = Event(
             instance_id=self.instance.id,
+            seq=self._next_seq(),
             task_id=task_id,
             bpmn_id=bpmn_id,
             kind=kind,
@@ -65,6 +68,17 @@ class StepContext:
         for projector in self.projectors:
             projector(self, event)
         return event
+
+    def _next_seq(self) -> int:
+        """The next number in the instance's history. The caller holds the instance's row lock, so no one
+        else numbers its events until this transaction ends; this step's own events are counted here."""
+        if self.last_seq is None:
+            with self.session.no_autoflush:
+                self.last_seq = self.session.scalar(
+                    select(func.coalesce(func.max(Event.seq), 0)).where(Event.instance_id == self.instance.id))
+        assert self.last_seq is not None
+        self.last_seq += 1
+        return self.last_seq
 
 
 Operation = Callable[[StepContext, dict[str, Any]], Any]

@@ -108,14 +108,15 @@ def move_assignee(session: Session, row: HumanTask, condition: ColumnElement[boo
                   lost: tuple[str, str]) -> HumanTask:
     """Set the assignee only if ``condition`` still holds (of two at once, exactly one wins), record the
     event and commit; ``lost`` is the (message, code) of the 409 for the one that loses."""
+    # The instance first, as every step locks it before its task rows (no deadlock): its lock numbers the event.
+    instance = session.get(Instance, row.instance_id, with_for_update=True, populate_existing=True)
+    assert instance is not None
     result = session.execute(
         update(HumanTask).where(HumanTask.id == row.id, HumanTask.state == TaskStatus.OPEN, condition)
         .values(assignee=assignee)
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict(lost[0], task_id=row.id, code=lost[1])
-    instance = session.get(Instance, row.instance_id)
-    assert instance is not None
     StepContext(session, instance, actor, now, projectors).record(kind, task_id=row.id, bpmn_id=row.bpmn_id,
                                                                    data=data)
     session.commit()

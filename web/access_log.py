@@ -6,12 +6,14 @@ one ``family`` entry per family shown, so each family's own access log has the r
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
 from flask import Response, current_app, g, request
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from engine.access import Actor
 from engine.models import AccessLog
@@ -75,11 +77,23 @@ def write_access_log(response: Response) -> Response:
                 )
             )
         db.session.commit()
+    except (OperationalError, InterfaceError) as error:
+        # The database went away: the answer is not sent without its entry, and a 503 says try again.
+        db.session.rollback()
+        current_app.logger.warning("could not write the access log: database unavailable (%s)",
+                                   type(error).__name__)
+        return unavailable()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("could not write the access log")
         raise
     return response
+
+
+def unavailable() -> Response:
+    body = {"error": {"code": "database_unavailable", "message": "the database is unavailable; try again shortly",
+                      "details": None}}
+    return Response(json.dumps(body), status=503, mimetype="application/json")
 
 
 def log_more_reads(resource_type: str, resource_ids: Iterable[str], *, at: datetime) -> None:

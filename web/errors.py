@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from marshmallow import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, Forbidden, Invalid, NotFound, ScriptError
@@ -33,6 +34,9 @@ STATUS_FOR: list[tuple[type[Exception], int]] = [
     (domain.Conflict, 409),
     (domain.Invalid, 422),
     (domain.Failed, 500),
+    # The database is down or restarting (or a connection broke mid-request): nothing was committed, try again.
+    (OperationalError, 503),
+    (InterfaceError, 503),
 ]
 
 

@@ -30,6 +30,11 @@ METRICS_DIR_MADE_HERE = not os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 if METRICS_DIR_MADE_HERE:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="family-journeys-metrics-")
 
+# Imported in the master at start, once the folder is set (prometheus_client picks its multiprocess values at
+# import, and the workers inherit the module): imported inside child_exit, a SIGCHLD handler, a second worker's
+# exit arrived mid-import, re-entered the handler, and the master crashed while stopping.
+from prometheus_client import multiprocess  # noqa: E402
+
 TIMER_WORKERS = int(os.environ.get("TIMER_WORKERS", "1"))
 if TIMER_WORKERS:
     os.environ["SCHEDULER_ENABLED"] = "0"  # the timer workers sweep; the web workers only serve
@@ -44,8 +49,6 @@ def when_ready(server: Any) -> None:
 
 
 def child_exit(server: Any, worker: Any) -> None:
-    from prometheus_client import multiprocess
-
     multiprocess.mark_process_dead(worker.pid)
 
 

@@ -105,3 +105,34 @@ def test_a_worker_killed_mid_step_leaves_the_last_committed_state_and_the_next_s
     row = db.session.get(Instance, instance_id, populate_existing=True)
     assert row is not None and row.status == InstanceStatus.COMPLETED
     assert row.data["checkpoint"] == {"instance": instance_id}
+
+
+def test_concurrent_steps_on_one_instance_number_its_events_without_gaps(api: Api, ctx: Flask) -> None:
+    api.deploy("review.bpmn")
+    api.user("cm1", "case_manager", teams=("north",))
+    response = api.post("/api/v1/instances", as_="cm1", json={"process_id": "review", "data": {
+        "family_ref": "F-2027-000001", "allocation": {"case_manager": "cm1", "team": "north"}}})
+    instance_id = int(response.json["id"])
+    task_id = open_task(api, instance_id)["id"]
+    actor = Actor("cm1", frozenset({"case_manager"}), frozenset({"north"}))
+    engine = get_engine()
+
+    def churn() -> int:
+        done = 0
+        for _ in range(15):
+            for step in (lambda: engine.claim(task_id, actor), lambda: engine.unclaim(task_id, actor),
+                         lambda: engine.advance(instance_id, SYSTEM)):
+                try:
+                    step()
+                    done += 1
+                except Conflict:  # lost a claim or unclaim race: rolled back, numbers and all
+                    pass
+        return done
+
+    results = in_threads(ctx, *[churn] * 4)
+    assert all(isinstance(r, int) for r in results), results
+    numbers = list(db.session.scalars(select(Event.seq).where(Event.instance_id == instance_id).order_by(Event.seq)))
+    assert numbers == list(range(1, len(numbers) + 1))
+    claims = db.session.scalar(select(func.count()).select_from(Event).where(
+        Event.instance_id == instance_id, Event.kind.in_(("task_claimed", "task_unclaimed"))))
+    assert claims and claims > 4

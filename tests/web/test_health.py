@@ -51,3 +51,15 @@ def test_readyz_fails_on_an_unreachable_database_without_naming_it(tmp_path: Pat
     assert b"s3cret" not in answer.data and b"nowhere" not in answer.data
     with app.app_context():
         db.engine.dispose()
+
+
+def test_an_api_request_while_the_database_is_down_is_a_503_not_a_500(tmp_path: Path, caplog: Any) -> None:
+    app = bare_app("postgresql+psycopg://ops:s3cret@127.0.0.1:1/nowhere?connect_timeout=1", tmp_path)
+    answer = app.test_client().get("/api/v1/tasks", headers={"Authorization": "Bearer some-token"})
+    assert answer.status_code == 503
+    assert answer.json["error"]["code"] == "database_unavailable"
+    assert b"s3cret" not in answer.data and "s3cret" not in caplog.text
+    page = app.test_client().get("/sign-in")
+    assert page.status_code in (200, 503)  # the sign-in form reads nothing; anything that does answers 503
+    with app.app_context():
+        db.engine.dispose()

@@ -56,6 +56,9 @@ def json_error(error: Exception) -> Response:
         return error_response(status, error.code, error.message, error.details)
     if isinstance(error, ValidationError):
         return error_response(status, "validation_failed", "the request has errors", error.messages)
+    if status == 503:  # the driver's text may quote the statement's values: only the class is logged
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, type(error).__name__)
+        return error_response(503, "database_unavailable", "the database is unavailable; try again shortly")
     assert isinstance(error, HTTPException)
     response = error_response(status, HTTP_CODES.get(status, "http_error"), error.description or error.name)
     for name, value in error.get_headers():  # 405's Allow, 413's and 429's Retry-After

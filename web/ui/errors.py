@@ -23,6 +23,7 @@ TITLES = {
     409: "Someone else got there first",
     413: "The file or form is too large",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable; try again shortly",
 }
 
 

@@ -1,7 +1,7 @@
 """api token expiry: every token expires (existing ones 90 days after this upgrade)
 
 Revision ID: 0008_api_token_expiry
-Revises: 0006_tf_register_issues
+Revises: 0007_event_seq
 Written by hand.
 """
 from datetime import UTC, datetime, timedelta
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_api_token_expiry"
-down_revision = "0006_tf_register_issues"
+down_revision = "0007_event_seq"
 branch_labels = None
 depends_on = None
 
