@@ -101,7 +101,8 @@ def add_engine_paths(spec: APISpec) -> None:
     spec.path("/tokens", operations={"get": operation(
         "the caller's API tokens (never the secrets); an admin may name anyone with ?username=", 200,
         {"type": "object", "properties": {"username": {"type": "string"}, "items": {"type": "array", "items": token}}},
-        errors=(404, 422), parameters=[{"in": "query", "name": "username", "schema": {"type": "string"}}])})
+        errors=(404, 422), parameters=[{"in": "query", "name": "username",
+                                         "schema": {"type": "string", "minLength": 1, "maxLength": 150}}])})
     spec.path("/tokens/{token_id}", operations={"delete": operation(
         "revoke a token at once: the caller's own, or anyone's for an admin", 200, token, errors=(404,),
         parameters=path_param("token_id"))})

@@ -9,6 +9,7 @@ from typing import Any
 from engine.access import Actor
 from engine.identity import revoke_token, tokens_of, user_named
 from engine.models import ApiToken
+from web.api.schemas import INT_MAX
 from web.extensions import db
 
 
@@ -33,7 +34,7 @@ def list_tokens(actor: Actor, username: str, *, now: datetime) -> list[dict[str,
 def revoke(actor: Actor, token_id: int, *, now: datetime) -> dict[str, Any] | None:
     """Revokes the token (the owner's own, or any for an administrator) and commits; None when there is
     no such token for ``actor``. Revoking a revoked token changes nothing and answers the same."""
-    token = revoke_token(db.session(), token_id, actor, now=now)
+    token = revoke_token(db.session(), token_id, actor, now=now) if token_id <= INT_MAX else None
     if token is None:
         db.session.rollback()
         return None

@@ -3,24 +3,26 @@ Tokens are issued by ``flask users create --token``; only their SHA-256 is store
 
 from __future__ import annotations
 
-from flask import request
 from flask.typing import ResponseReturnValue
+from marshmallow import fields, validate
 
-from web.api import api
+from web.api import api, query_args
 from web.api.auth import current_actor
 from web.api.errors import ApiError
+from web.api.schemas import StrictSchema
 from web.api.token_store import list_tokens, revoke
 from web.wiring import get_engine
+
+
+class TokensQuerySchema(StrictSchema):
+    username = fields.Str(validate=validate.Length(min=1, max=150))
 
 
 @api.get("/tokens")
 def get_tokens() -> ResponseReturnValue:
     """The caller's tokens; an administrator may ask for anyone's with ``?username=``."""
     actor = current_actor()
-    username = request.args.get("username", actor.username)
-    if not username or len(username) > 150:
-        raise ApiError(422, "validation_failed", "the query has errors",
-                       {"username": ["must be 1 to 150 characters"]})
+    username = query_args(TokensQuerySchema()).get("username", actor.username)
     tokens = list_tokens(actor, username, now=get_engine().clock.now())
     if tokens is None:
         raise ApiError(404, "not_found", f"user {username} not found")
