@@ -275,3 +275,20 @@ def test_a_task_page_links_to_the_case_only_for_those_who_may_read_it(client: Fl
     assert response.status_code == 200, "the worker who triaged it still sees their own task"
     assert "View the family" not in response.get_data(as_text=True)  # but not read the family: no link to a 404
     assert Page(response).select(f'a[href="/families/{ref}"]') == []
+
+
+def test_the_early_help_unit_keeps_reading_the_families_it_signposted_and_no_others(client: FlaskClient,
+                                                                                    journey: Journey) -> None:
+    signposted = journey.refer()
+    ref, people = signposted["family_ref"], signposted["people"]
+    journey.triage(ref, people, route="signpost_internal", signposted_to="Family Hub")
+    journey.do(ref, "gather_signposting_evidence", "ehu1", {
+        "contacted_on": journey.today(), "outcome_evidence": "The hub's letter.", "outcomes_met": [
+            {"person_id": people[1]["person_id"], "indicator": 7, "achieved": True, "evidence": "Attendance 95%"}]})
+    managed = journey.refer()
+    journey.triage(managed["family_ref"], managed["people"])
+    _passwords(journey, "ehu1")
+    unit = _as(client, "ehu1")
+    page = unit.get(f"/families/{ref}")  # closed after its outcomes were gathered: the unit led it
+    assert page.status_code == 200 and Page(page).h1 == f"Family {ref}"
+    assert unit.get(f"/families/{managed['family_ref']}").status_code == 404  # the case managers lead it
