@@ -29,10 +29,15 @@ def london_today() -> date:
     return datetime.now(LONDON).date()
 
 
+KnownFamily = Callable[[str], bool]
+"""``(family_ref) -> True`` when a family with that reference is known (open or closed, not merged)."""
+
+
 @dataclass(frozen=True)
 class FormContext:
     data: Mapping[str, Any] = field(default_factory=dict)
     indicator_check: IndicatorCheck | None = None
+    known_family: KnownFamily | None = None
     today: date = field(default_factory=london_today)
 
 

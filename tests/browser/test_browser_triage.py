@@ -38,3 +38,28 @@ def test_the_early_help_unit_triages_a_referral_from_the_inbox(page: Any, journe
     allocation = journey.task(ref, "allocate", "tm1")  # the family went on to case management
     release()
     assert allocation["state"] == "open"
+
+
+def test_a_match_to_an_unknown_family_is_an_error_on_the_triage_page_and_the_answers_stay(
+        page: Any, journey: Journey, audit: Accessibility) -> None:
+    ref = journey.refer()["family_ref"]
+    triage = journey.task(ref, "triage_referral", "ehu1")
+    give_passwords("ehu1")
+    sign_in(page, audit, "ehu1", next_path=f"/tasks/{triage['id']}")
+    page.wait_for_selector("#match")
+    page.fill("#match", "F-9999-999999")
+    page.select_option("#indicators-0-person_id", label="Alex Smith")
+    page.select_option("#indicators-0-indicator", "7")
+    page.fill("#indicators-0-evidence", "Attendance 82% this term")
+    page.check("input[name=route][value=case_management]")
+    page.get_by_role("button", name="Complete task").click()
+    page.wait_for_selector(".govuk-error-summary")
+    message = "No known family has the reference F-9999-999999: enter new, or the reference of the matching family"
+    assert page.inner_text(".govuk-error-summary__list").strip() == message
+    assert " ".join(page.inner_text("#match-error").split()) == f"Error: {message}"
+    assert page.input_value("#match") == "F-9999-999999"
+    assert page.input_value("#indicators-0-evidence") == "Attendance 82% this term"
+    assert page.input_value("#indicators-0-indicator") == "7"
+    audit(page)
+    release()
+    assert journey.task(ref, "triage_referral", "ehu1")["id"] == triage["id"]  # the same triage, still open

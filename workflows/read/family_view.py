@@ -46,6 +46,11 @@ def family_view(session: Session, family: Family) -> dict[str, Any]:
     }
 
 
+def is_known_family(session: Session, ref: str) -> bool:
+    """A family a referral may be matched to: open or closed (a merged record is no longer one)."""
+    return session.scalar(select(exists().where(Family.ref == ref, Family.status.in_(("open", "closed"))))) is True
+
+
 def outcome_view(o: Outcome) -> dict[str, Any]:
     return {"id": o.id, "person_id": o.person_id, "indicator": o.indicator, "kind": o.kind, "anchor": o.anchor,
             "anchor_date": o.anchor_date, "sustained_at": o.sustained_at.isoformat() if o.sustained_at else None,
