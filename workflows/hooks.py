@@ -27,6 +27,7 @@ def domain_hooks(today: Callable[[], date] | None = None,
                  session: Callable[[], Session] | None = None) -> DomainHooks:
     """``today`` is the project clock's London date, so "today or in the past" follows the manual clock;
     ``session`` lets the triage form check that a matched family reference is known."""
+    from workflows.read.choices import is_team_case_manager
     from workflows.read.family_view import is_known_family
     from workflows.rules import RULE_FUNCTIONS, indicator_applies
 
@@ -36,8 +37,12 @@ def domain_hooks(today: Callable[[], date] | None = None,
     def known_family(ref: str) -> bool:
         return session is not None and is_known_family(session(), ref)
 
+    def team_case_manager(team: str, username: str) -> bool:
+        return session is not None and is_team_case_manager(session(), team, username)
+
     forms = default_registry(indicator_check=indicator_check, today=today,
-                             known_family=known_family if session is not None else None)
+                             known_family=known_family if session is not None else None,
+                             team_case_manager=team_case_manager if session is not None else None)
     return DomainHooks(forms=forms, operations=operations(), script_functions=RULE_FUNCTIONS)
 
 

@@ -21,10 +21,15 @@ from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_r
 from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
 from workflows.access import readable_family
-from workflows.read.choices import case_managers, team_choices
+from workflows.read.choices import case_managers, team_case_managers, team_choices
 
 
 def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """The allocating team (the family's case management's) offers only itself and its case managers."""
+    team = data.get("team")
+    if isinstance(team, str) and team:
+        return {"household": household_choices(data), "case_managers": team_case_managers(db.session(), team),
+                "teams": [t for t in team_choices(db.session()) if t[0] == team]}
     return {"household": household_choices(data), "case_managers": case_managers(db.session()),
             "teams": team_choices(db.session())}
 
