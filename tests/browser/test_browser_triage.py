@@ -63,3 +63,30 @@ def test_a_match_to_an_unknown_family_is_an_error_on_the_triage_page_and_the_ans
     audit(page)
     release()
     assert journey.task(ref, "triage_referral", "ehu1")["id"] == triage["id"]  # the same triage, still open
+
+
+def test_triage_shows_the_whole_referral_and_the_possible_matches_with_their_history(
+        page: Any, journey: Journey, audit: Accessibility) -> None:
+    known = journey.refer()
+    journey.triage(known["family_ref"], known["people"])  # open, in case management
+    ref = journey.refer()["family_ref"]  # the same household again
+    triage = journey.task(ref, "triage_referral", "ehu1")
+    give_passwords("ehu1")
+    sign_in(page, audit, "ehu1", next_path=f"/tasks/{triage['id']}")
+    page.wait_for_selector("#possible-matches")
+    rows = page.locator("main .govuk-summary-list").nth(1).locator(".govuk-summary-list__row")
+    shown = {" ".join(r.locator("dt").inner_text().split()): " ".join(r.locator("dd").inner_text().split())
+             for r in rows.all()}
+    assert shown == {
+        "Reasons for the referral": "Alex is often absent from school and there are police call-outs to the home.",
+        "Referrer": "Pat Jones, Family liaison, Meadow Primary School",
+        "Referrer's contact": "pat.jones@example.org",
+        "Address": "1 Station Road, Newark, NG24 1AB",
+        "Consent": "The family has consented",
+        "Received": "1 March 2027",
+    }
+    cells = [" ".join(c.split()) for c in page.locator("#possible-matches tbody tr th, #possible-matches tbody tr td")
+             .all_inner_texts()]
+    assert cells == [known["family_ref"], "Open", "Case management", "1 March 2027, 9:00am"]
+    audit(page)
+    release()

@@ -26,6 +26,9 @@ class CaseContext:
     household: list[dict[str, str]] = field(default_factory=list)
     issues: list[tuple[str, list[str]]] = field(default_factory=list)
     plan: list[dict[str, str]] = field(default_factory=list)
+    # What the referral says, as (question, answer) rows, and the known families it may be.
+    referral: list[tuple[str, str]] = field(default_factory=list)
+    possible_matches: list[str] = field(default_factory=list)
 
 
 def district_label(value: Any) -> str:
@@ -54,10 +57,35 @@ def build(data: Mapping[str, Any], fields: Mapping[str, Any]) -> CaseContext:
     rows = [row for form_key in ("triage", "assessment")
             for row in _rows(_mapping(data.get(form_key)).get("indicators"))]
     context.issues = indicators_by_headline(rows, names, FOP)
+    context.referral = referral_rows(referral)
+    context.possible_matches = [str(ref) for ref in data.get("possible_matches") or [] if ref]
     for row in _rows(_mapping(data.get("action_plan") or data.get("pft_plan")).get("targets")):
         context.plan.append({"target": str(row.get("target", "")), "by_date": str(row.get("by_date", "")),
                              "person": names.get(str(row.get("person_id")), "")})
     return context
+
+
+def _joined(*parts: Any) -> str:
+    return ", ".join(str(p) for p in parts if p)
+
+
+def referral_rows(referral: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The referral as the referrer gave it: their reasons in their own words, who they are and how to
+    reach them, the family's address and consent."""
+    if not referral:
+        return []
+    referrer = _mapping(referral.get("referrer"))
+    address = _mapping(referral.get("address"))
+    consent = referral.get("consent")
+    return [
+        ("Reasons for the referral", str(referral.get("reasons") or "Not given")),
+        ("Referrer", _joined(referrer.get("name"), referrer.get("role"), referrer.get("organisation")) or "Not given"),
+        ("Referrer's contact", _joined(referrer.get("email"), referrer.get("phone")) or "Not given"),
+        ("Address", _joined(address.get("line_1"), address.get("line_2"), address.get("town"),
+                            address.get("postcode")) or "Not given"),
+        ("Consent", "The family has consented" if consent is True else "Not recorded"),
+        ("Received", str(referral.get("received_on") or "")),
+    ]
 
 
 def household_choices(data: Mapping[str, Any]) -> list[tuple[str, str]]:
