@@ -53,7 +53,8 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
         may_do=task.state == TaskStatus.OPEN and may_do(actor, task)
         and task.assignee in (None, actor.username), saved_at=saved_at,
         may_reassign=may_reassign(actor, task), now=engine.clock.now(), matches=matches,
-        show_referral=task.form_key == "triage",
+        show_referral=task.form_key == "triage", show_closure=task.form_key == "closure_approval",
+        show_returned=task.form_key == "closure_summary" and task.state == TaskStatus.OPEN,
     ), status
 
 
