@@ -210,13 +210,14 @@ def test_the_timeline_shows_only_this_familys_events_from_a_shared_claim_window(
         {"given_name": "Kim", "family_name": "Brown", "date_of_birth": "2011-01-01", "relationship": "Daughter",
          "role": "child"}]))
     journey.travel("P17M")
-    journey.claim_window("2028 December", "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00")
+    journey.claim_window("Claim window December 2028", "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00")
     journey.travel("P3M")
     journey.audit(first, 1)
     assert db.session.scalars(select(WindowFamily)).all().__len__() == 2  # both families share the window
     _passwords(journey, "tf1")
     page = Page(_as(client, "tf1").get(f"/families/{first}"))
     titles = page.texts(TIMELINE_TITLES)
+    assert "Claim window December 2028" in page.texts("h3")  # the name as given, not "Claim window Claim window"
     assert titles.count("Stage 1 audit: done") == 1
     assert titles.count("Stage 1 audit: waiting for tf team") == 1  # the other family's is left out
     assert second not in page.html and "Jo Brown" not in page.html and "Kim Brown" not in page.html  # anywhere
