@@ -105,9 +105,13 @@ def _now_lists(page: Page) -> list[list[str]]:
 def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1")
+    db.session.scalars(select(User).where(User.username == "cm1")).one().display_name = "Casey Manager"
+    db.session.commit()
     response = _as(client, "cm1").get(f"/families/{ref}")
     page = Page(response)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    summary = page.summary_list()
+    assert (summary["Team"], summary["Case manager"]) == ("Newark Early Help Case Management", "Casey Manager")
     assert page.h1 == f"Family {ref}" and page.text(".govuk-caption-l") == "Newark and Sherwood"
     names = page.column(HOUSEHOLD, 0)
     assert "Sam Smith" in names and "Alex Smith" in names and "1 June 1985" in page.column(HOUSEHOLD, 1)
@@ -126,7 +130,7 @@ def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, jou
     assert page.text(f'#tasks + ul a[href="/tasks/{task.id}"]') == "Review the action plan"
     # The timeline, newest first, people by name.
     titles = page.texts(TIMELINE_TITLES)
-    assert titles[0] == "Review the action plan: waiting for cm1"
+    assert titles[0] == "Review the action plan: waiting for Casey Manager"
     assert "Triage the referral: done" in titles and titles.index("Review the action plan: done") < titles.index(
         "Agree the Family Action Plan: done")
     # The diagram of case management, with the review current and the plan completed.
