@@ -8,6 +8,7 @@ from marshmallow import validates_schema
 
 from forms.base import Errors, FormSchema
 from forms.choices import BENEFITS
+from forms.context import current
 from forms.fields import choices_list, confirm, day, rows, text, textarea, yes_no
 from forms.rows import IndicatorRow, ProgressRow
 from forms.rules import check_after, check_rows
@@ -23,6 +24,19 @@ class Allocation(FormSchema):
                         max_length=150, choices_from=CASE_MANAGERS)
     team = text("Team", required="Select the team", widget="select", max_length=100, choices_from=TEAMS)
     notes = textarea("Notes")
+
+    @validates_schema(skip_on_field_errors=True)
+    def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Only the allocating team's own case managers: the family's case management belongs to it."""
+        ctx = current()
+        allocating = ctx.data.get("team")
+        errors = Errors()
+        if isinstance(allocating, str) and allocating and data["team"] != allocating:
+            errors.add(("team",), f"Select the team the family's case management belongs to ({allocating})")
+        elif ctx.team_case_manager is not None and not ctx.team_case_manager(data["team"], data["case_manager"]):
+            errors.add(("case_manager",), f"Select a case manager of the team {data['team']}: "
+                                          f"{data['case_manager']} is not one")
+        errors.raise_any()
 
 
 class Assessment(FormSchema):

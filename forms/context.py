@@ -29,10 +29,18 @@ def london_today() -> date:
     return datetime.now(LONDON).date()
 
 
+KnownFamily = Callable[[str], bool]
+"""``(family_ref) -> True`` when a family with that reference is known (open or closed, not merged)."""
+TeamCaseManager = Callable[[str, str], bool]
+"""``(team, username) -> True`` when that active person is a case manager and a member of the team."""
+
+
 @dataclass(frozen=True)
 class FormContext:
     data: Mapping[str, Any] = field(default_factory=dict)
     indicator_check: IndicatorCheck | None = None
+    known_family: KnownFamily | None = None
+    team_case_manager: TeamCaseManager | None = None
     today: date = field(default_factory=london_today)
 
 

@@ -53,7 +53,8 @@ PERSON_TEXT_MAX_LENGTH = 100
 class HouseholdMember(FormSchema):
     given_name = text("First name", required="Enter the first name", max_length=PERSON_TEXT_MAX_LENGTH)
     family_name = text("Last name", required="Enter the last name", max_length=PERSON_TEXT_MAX_LENGTH)
-    date_of_birth = day("Date of birth", required="Enter the date of birth", past=True)
+    date_of_birth = day("Date of birth", required="Enter the date of birth", past=True,
+                        hint="For example, 27 3 2007")
     relationship = text("Relationship", required="Enter the relationship", max_length=PERSON_TEXT_MAX_LENGTH,
                         hint="To the main carer, for example mother, son or grandparent")
     role = choice("Adult or child", ROLES, required="Select whether the person is an adult or a child")

@@ -18,7 +18,7 @@ from forms.audit import AuditStage1, AuditStage2, AuditStage3
 from forms.case_management import Allocation, Assessment, Review
 from forms.claims import ClaimBatchReview
 from forms.closure import ClosureApproval, ClosureSummary
-from forms.context import FormContext, IndicatorCheck, london_today
+from forms.context import FormContext, IndicatorCheck, KnownFamily, TeamCaseManager, london_today
 from forms.employment import ContinuousEmployment
 from forms.follow_up import AuditEvidence, IdentificationCheck, RenewedProgress
 from forms.json_schema import to_json_schema
@@ -60,6 +60,8 @@ class FormRegistry:
         *,
         indicator_check: IndicatorCheck | None = None,
         today: Callable[[], date] | None = None,
+        known_family: KnownFamily | None = None,
+        team_case_manager: TeamCaseManager | None = None,
     ) -> None:
         self._schemas: dict[str, type[Schema]] = {}
         for key, schema in (schemas or {}).items():
@@ -69,6 +71,8 @@ class FormRegistry:
                 raise TypeError(f"form {key!r} is not a marshmallow Schema class")
             self._schemas[key] = schema
         self._indicator_check = indicator_check
+        self._known_family = known_family
+        self._team_case_manager = team_case_manager
         self._today = today or london_today
         self._json_schemas: dict[str, dict[str, Any]] = {}
 
@@ -103,7 +107,8 @@ class FormRegistry:
         """
         schema = self.schema(key)
         form_context = FormContext(
-            data=context or {}, indicator_check=self._indicator_check, today=self._today()
+            data=context or {}, indicator_check=self._indicator_check, today=self._today(),
+            known_family=self._known_family, team_case_manager=self._team_case_manager,
         )
         with Context(form_context):
             loaded = schema.load(data)
@@ -128,7 +133,9 @@ class FormRegistry:
 
 
 def default_registry(
-    *, indicator_check: IndicatorCheck | None = None, today: Callable[[], date] | None = None
+    *, indicator_check: IndicatorCheck | None = None, today: Callable[[], date] | None = None,
+    known_family: KnownFamily | None = None, team_case_manager: TeamCaseManager | None = None,
 ) -> FormRegistry:
     """Every form of the referral-to-claim lifecycle."""
-    return FormRegistry(LIFECYCLE_FORMS, indicator_check=indicator_check, today=today)
+    return FormRegistry(LIFECYCLE_FORMS, indicator_check=indicator_check, today=today, known_family=known_family,
+                        team_case_manager=team_case_manager)

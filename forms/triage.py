@@ -8,6 +8,7 @@ from marshmallow import validate, validates_schema
 
 from forms.base import Errors, FormSchema
 from forms.choices import ROUTES, SIGNPOSTING_ROUTES
+from forms.context import current
 from forms.fields import choice, rows, text, textarea
 from forms.rows import IndicatorRow
 from forms.rules import check_rows
@@ -46,4 +47,16 @@ class Triage(FormSchema):
         if data.get("route") in SIGNPOSTING_ROUTES and not data.get("signposted_to"):
             errors.add(("signposted_to",), "Enter the service the family is signposted to")
         check_rows(data.get("indicators"), "indicators", errors, indicators=True, unique=True)
+        self._check_match(data.get("match"), errors)
         errors.raise_any()
+
+    @staticmethod
+    def _check_match(match: Any, errors: Errors) -> None:
+        """A reference must name a known family other than this referral's own provisional one: said on
+        the field, with the answers kept, rather than found later by the step that applies the match."""
+        ctx = current()
+        if not isinstance(match, str) or match == NEW_FAMILY or ctx.known_family is None:
+            return
+        if match == ctx.data.get("family_ref") or not ctx.known_family(match):
+            errors.add(("match",), f"No known family has the reference {match}: enter new, or the reference "
+                                   "of the matching family")

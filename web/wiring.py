@@ -28,7 +28,8 @@ def init_engine(app: Flask) -> None:
     else:
         raise ValueError(f"CLOCK must be 'system' or 'manual', not {app.config['CLOCK']!r}")
     # Forms judge "today" by the engine's clock at the time of the call (the demo swaps in a replay clock).
-    hooks = domain_hooks(today=lambda: app.extensions["engine"].clock.now().astimezone(LONDON).date())
+    hooks = domain_hooks(today=lambda: app.extensions["engine"].clock.now().astimezone(LONDON).date(),
+                         session=_session)
     engine = Engine(
         session=_session,
         forms=hooks.forms,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from engine.access import Actor, visible_tasks
 from engine.models import HumanTask, HumanTaskField, Instance, TaskStatus
+from forms.choices import SIGNPOSTING_ROUTES
 from workflows.models import ClaimWindow, Family, Referral, TfRegister
 
 
@@ -90,6 +91,9 @@ def may_read(session: Session, actor: Actor, family: Family) -> bool:
     if Role.TEAM_MANAGER in actor.groups and family.team_id and family.team_id in actor.teams:
         return True
     if ALLOCATED_GROUPS & actor.groups and family.case_manager == actor.username:
+        return True
+    # The unit leads the families it signposts after triage: it gathers their outcomes (guidance 13b).
+    if Role.EARLY_HELP_UNIT in actor.groups and family.route in SIGNPOSTING_ROUTES:
         return True
     # Working on it now (the Early Help Unit in triage, an unallocated PFT task) or, for the
     # allocated groups, having worked on it.

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from engine.access import CorrelationCheck, InstanceAccess
 from engine.runtime import FormCatalog
 from engine.steps import Operation, Projector
@@ -25,17 +27,29 @@ class DomainHooks:
     correlation_check: CorrelationCheck | None = None
 
 
-def domain_hooks(today: Callable[[], date] | None = None) -> DomainHooks:
-    """``today`` is the project clock's London date, so "today or in the past" follows the manual clock."""
+def domain_hooks(today: Callable[[], date] | None = None,
+                 session: Callable[[], Session] | None = None) -> DomainHooks:
+    """``today`` is the project clock's London date, so "today or in the past" follows the manual clock;
+    ``session`` lets the triage form check that a matched family reference is known."""
     from workflows.access import may_address, may_read_instance
+    from workflows.read.choices import is_team_case_manager
+    from workflows.read.family_view import is_known_family
     from workflows.rules import RULE_FUNCTIONS, indicator_applies
 
     def indicator_check(indicator: int, person: dict[str, Any], on: str) -> str | None:
         return indicator_applies("fop-2017", indicator, person, on)
 
-    return DomainHooks(forms=default_registry(indicator_check=indicator_check, today=today), operations=operations(),
-                       script_functions=RULE_FUNCTIONS, instance_access=may_read_instance,
-                       correlation_check=may_address)
+    def known_family(ref: str) -> bool:
+        return session is not None and is_known_family(session(), ref)
+
+    def team_case_manager(team: str, username: str) -> bool:
+        return session is not None and is_team_case_manager(session(), team, username)
+
+    forms = default_registry(indicator_check=indicator_check, today=today,
+                             known_family=known_family if session is not None else None,
+                             team_case_manager=team_case_manager if session is not None else None)
+    return DomainHooks(forms=forms, operations=operations(), script_functions=RULE_FUNCTIONS,
+                       instance_access=may_read_instance, correlation_check=may_address)
 
 
 def operations() -> dict[str, Operation]:

@@ -67,6 +67,8 @@ def test_household_rows_are_nested_add_another_rows(registry: FormRegistry) -> N
         "given_name", "family_name", "date_of_birth", "relationship", "role", "gender"]
     role = household.children[4]
     assert role.widget == "radios" and role.choices == (("adult", "Adult"), ("child", "Child"))
+    # A date of birth's example is a birthday, not a date still to come (GOV.UK's date input pattern).
+    assert household.children[2].hint == "For example, 27 3 2007"
 
 
 def test_choices_carry_values_and_labels(registry: FormRegistry) -> None:

@@ -41,9 +41,9 @@ def test_signposting_outside_the_council_gathers_evidence(journey: Journey) -> N
     family = journey.family(ref)
     assert family["route"] == "signpost_external" and family["status"] == "closed"
     assert [(o["indicator"], o["status"]) for o in family["outcomes"]] == [(22, "running")]
-    # The unit no longer has a task for the family, so it no longer sees it (need to know).
+    # The unit led the signposted family (its outcomes are the unit's to gather): it still reads it.
     response = journey.api.get(f"/api/v1/families/{ref}", as_="ehu1")
-    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+    assert response.status_code == 200 and response.get_json()["ref"] == ref
 
 
 def test_no_further_action_closes_without_outcomes(journey: Journey) -> None:

@@ -52,10 +52,17 @@ def test_a_re_referral_after_the_windows_ended_changes_nothing(journey: Journey)
     assert journey.instance(first["instance_id"])["status"] == "active"  # still waiting to be claimed
 
 
-def test_a_match_that_names_no_known_family_goes_back_to_triage(journey: Journey) -> None:
+def test_a_match_that_names_no_known_family_is_refused_and_triage_stays_open(journey: Journey) -> None:
     referral = journey.refer()
     ref, people = referral["family_ref"], referral["people"]
-    journey.triage(ref, people, match="F-2027-999999", route="no_further_action", indicators=(7,))
+    task = journey.task(ref, "triage_referral", "ehu1")
+    for match in ("F-2027-999999", ref):  # unknown, and the referral's own provisional family
+        response = journey.api.post(f"/api/v1/tasks/{task['id']}/complete", as_="ehu1", json={"data": {
+            "match": match, "route": "no_further_action",
+            "indicators": [{"person_id": people[1]["person_id"], "indicator": 7, "evidence": "seen"}]}})
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["error"]["details"] == {"match": [
+            f"No known family has the reference {match}: enter new, or the reference of the matching family"]}
     family = journey.family(ref)
     assert family["status"] == "provisional"
     assert [t["bpmn_id"] for t in family["open_tasks"]] == ["triage_referral"]

@@ -107,9 +107,13 @@ def _now_lists(page: Page) -> list[list[str]]:
 def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, journey: Journey) -> None:
     ref, _ = _part_way(journey)
     _passwords(journey, "cm1")
+    db.session.scalars(select(User).where(User.username == "cm1")).one().display_name = "Casey Manager"
+    db.session.commit()
     response = _as(client, "cm1").get(f"/families/{ref}")
     page = Page(response)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    summary = page.summary_list()
+    assert (summary["Team"], summary["Case manager"]) == ("Newark Early Help Case Management", "Casey Manager")
     assert page.h1 == f"Family {ref}" and page.text(".govuk-caption-l") == "Newark and Sherwood"
     names = page.column(HOUSEHOLD, 0)
     assert "Sam Smith" in names and "Alex Smith" in names and "1 June 1985" in page.column(HOUSEHOLD, 1)
@@ -128,7 +132,7 @@ def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, jou
     assert page.text(f'#tasks + ul a[href="/tasks/{task.id}"]') == "Review the action plan"
     # The timeline, newest first, people by name.
     titles = page.texts(TIMELINE_TITLES)
-    assert titles[0] == "Review the action plan: waiting for cm1"
+    assert titles[0] == "Review the action plan: waiting for Casey Manager"
     assert "Triage the referral: done" in titles and titles.index("Review the action plan: done") < titles.index(
         "Agree the Family Action Plan: done")
     # The diagram of case management, with the review current and the plan completed.
@@ -212,13 +216,14 @@ def test_the_timeline_shows_only_this_familys_events_from_a_shared_claim_window(
         {"given_name": "Kim", "family_name": "Brown", "date_of_birth": "2011-01-01", "relationship": "Daughter",
          "role": "child"}]))
     journey.travel("P17M")
-    journey.claim_window("2028 December", "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00")
+    journey.claim_window("Claim window December 2028", "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00")
     journey.travel("P3M")
     journey.audit(first, 1)
     assert db.session.scalars(select(WindowFamily)).all().__len__() == 2  # both families share the window
     _passwords(journey, "tf1")
     page = Page(_as(client, "tf1").get(f"/families/{first}"))
     titles = page.texts(TIMELINE_TITLES)
+    assert "Claim window December 2028" in page.texts("h3")  # the name as given, not "Claim window Claim window"
     assert titles.count("Stage 1 audit: done") == 1
     assert titles.count("Stage 1 audit: waiting for tf team") == 1  # the other family's is left out
     assert second not in page.html and "Jo Brown" not in page.html and "Kim Brown" not in page.html  # anywhere
@@ -277,3 +282,20 @@ def test_a_task_page_links_to_the_case_only_for_those_who_may_read_it(client: Fl
     assert response.status_code == 200, "the worker who triaged it still sees their own task"
     assert "View the family" not in response.get_data(as_text=True)  # but not read the family: no link to a 404
     assert Page(response).select(f'a[href="/families/{ref}"]') == []
+
+
+def test_the_early_help_unit_keeps_reading_the_families_it_signposted_and_no_others(client: FlaskClient,
+                                                                                    journey: Journey) -> None:
+    signposted = journey.refer()
+    ref, people = signposted["family_ref"], signposted["people"]
+    journey.triage(ref, people, route="signpost_internal", signposted_to="Family Hub")
+    journey.do(ref, "gather_signposting_evidence", "ehu1", {
+        "contacted_on": journey.today(), "outcome_evidence": "The hub's letter.", "outcomes_met": [
+            {"person_id": people[1]["person_id"], "indicator": 7, "achieved": True, "evidence": "Attendance 95%"}]})
+    managed = journey.refer()
+    journey.triage(managed["family_ref"], managed["people"])
+    _passwords(journey, "ehu1")
+    unit = _as(client, "ehu1")
+    page = unit.get(f"/families/{ref}")  # closed after its outcomes were gathered: the unit led it
+    assert page.status_code == 200 and Page(page).h1 == f"Family {ref}"
+    assert unit.get(f"/families/{managed['family_ref']}").status_code == 404  # the case managers lead it

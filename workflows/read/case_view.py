@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import Event, HumanTask, HumanTaskField, Instance, TaskStatus, User
+from engine.models import Event, HumanTask, HumanTaskField, Instance, TaskStatus, Team, User
 from forms.choices import AUDIT_RESULTS, INDICATORS, PROGRESS, ROLES
 from workflows.frameworks.loader import load_framework
 from workflows.models import Claim, ClaimWindow, Family, Outcome, Person, Referral, WindowFamily
@@ -64,6 +64,9 @@ class CaseView:
     open_tasks: list[HumanTask] = field(default_factory=list)
     timeline: list[TimelineItem] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
+    # The team's and the case manager's names as people read them (the ids when no such row exists).
+    team_name: str | None = None
+    case_manager_name: str | None = None
     selected: Diagram | None = None
 
 
@@ -104,6 +107,12 @@ def family_instances(session: Session, family: Family) -> tuple[list[Instance], 
 
 def build_case(session: Session, family: Family, now: datetime) -> CaseView:
     view = CaseView(family=family, now=now)
+    if family.team_id:
+        team = session.get(Team, family.team_id)
+        view.team_name = team.name if team else family.team_id
+    if family.case_manager:
+        name = session.scalar(select(User.display_name).where(User.username == family.case_manager))
+        view.case_manager_name = name or family.case_manager
     people = list(session.scalars(select(Person).where(Person.family_id == family.id).order_by(Person.id)
                                   .limit(MAX_ROWS)))
     names = _names(people)

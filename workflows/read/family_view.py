@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import HumanTask, TaskStatus
@@ -44,6 +44,23 @@ def family_view(session: Session, family: Family) -> dict[str, Any]:
                         "assignee": t.assignee, "instance_id": t.instance_id, "process_id": t.process_id,
                         "due_at": t.due_at.isoformat() if t.due_at else None} for t in tasks],
     }
+
+
+def is_known_family(session: Session, ref: str) -> bool:
+    """A family a referral may be matched to: open or closed (a merged record is no longer one)."""
+    return session.scalar(select(exists().where(Family.ref == ref, Family.status.in_(("open", "closed"))))) is True
+
+
+def match_summaries(session: Session, refs: list[str]) -> list[dict[str, Any]]:
+    """Triage's possible matches side by side: each known family's status, route and last activity (the
+    latest task ended on it, else when it was registered)."""
+    rows = []
+    for family in session.scalars(select(Family).where(Family.ref.in_(refs)).order_by(Family.ref)):
+        last = session.scalar(select(func.max(HumanTask.ended_at)).where(
+            exists().where(family_tasks(family.ref or ""))))
+        rows.append({"ref": family.ref, "status": family.status, "route": family.route,
+                     "last_activity": last or family.created_at})
+    return rows
 
 
 def outcome_view(o: Outcome) -> dict[str, Any]:

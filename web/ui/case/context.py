@@ -10,13 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from forms.choices import DISTRICTS, ROLES
+from forms.choices import DISTRICTS, INDICATORS, ROLES
 from workflows.read.case_view import indicators_by_headline
 
 FOP = "fop-2017"  # the indicators the forms offer (forms.choices.INDICATORS) are the FOP's
 
 _DISTRICT = dict(DISTRICTS)
 _ROLE = dict(ROLES)
+_INDICATOR = {str(number): label for number, label in INDICATORS}
 
 
 @dataclass
@@ -26,6 +27,14 @@ class CaseContext:
     household: list[dict[str, str]] = field(default_factory=list)
     issues: list[tuple[str, list[str]]] = field(default_factory=list)
     plan: list[dict[str, str]] = field(default_factory=list)
+    # What the referral says, as (question, answer) rows, and the known families it may be.
+    referral: list[tuple[str, str]] = field(default_factory=list)
+    possible_matches: list[str] = field(default_factory=list)
+    # The closure summary the manager decides on, each outcome beside its plan target; the reasons of
+    # the latest return.
+    closure: list[tuple[str, str]] = field(default_factory=list)
+    outcomes: list[dict[str, str]] = field(default_factory=list)
+    returned_reasons: str = ""
 
 
 def district_label(value: Any) -> str:
@@ -54,10 +63,56 @@ def build(data: Mapping[str, Any], fields: Mapping[str, Any]) -> CaseContext:
     rows = [row for form_key in ("triage", "assessment")
             for row in _rows(_mapping(data.get(form_key)).get("indicators"))]
     context.issues = indicators_by_headline(rows, names, FOP)
+    context.referral = referral_rows(referral)
+    _closure(context, data, names)
+    context.possible_matches = [str(ref) for ref in data.get("possible_matches") or [] if ref]
     for row in _rows(_mapping(data.get("action_plan") or data.get("pft_plan")).get("targets")):
         context.plan.append({"target": str(row.get("target", "")), "by_date": str(row.get("by_date", "")),
                              "person": names.get(str(row.get("person_id")), "")})
     return context
+
+
+def _closure(context: CaseContext, data: Mapping[str, Any], names: dict[str, str]) -> None:
+    summary = _mapping(data.get("closure_summary"))
+    if summary:
+        context.closure = [("Date the case closed", str(summary.get("closed_on", ""))),
+                           ("Closure summary", str(summary.get("summary", ""))),
+                           ("Supporting evidence", str(summary.get("evidence", "")))]
+    targets = {(str(t.get("person_id")), str(t.get("indicator"))): str(t.get("target", ""))
+               for t in _rows(_mapping(data.get("action_plan") or data.get("pft_plan")).get("targets"))}
+    for row in _rows(summary.get("outcomes")):
+        key = (str(row.get("person_id")), str(row.get("indicator")))
+        context.outcomes.append({
+            "person": names.get(key[0], key[0]), "indicator": _INDICATOR.get(key[1], key[1]),
+            "target": targets.get(key, "No target in the plan"),
+            "achieved": "Achieved" if row.get("achieved") is True else "Not achieved",
+            "evidence": str(row.get("evidence", ""))})
+    approval = _mapping(data.get("closure_approval"))
+    if approval.get("decision") == "return":
+        context.returned_reasons = str(approval.get("reasons", ""))
+
+
+def _joined(*parts: Any) -> str:
+    return ", ".join(str(p) for p in parts if p)
+
+
+def referral_rows(referral: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The referral as the referrer gave it: their reasons in their own words, who they are and how to
+    reach them, the family's address and consent."""
+    if not referral:
+        return []
+    referrer = _mapping(referral.get("referrer"))
+    address = _mapping(referral.get("address"))
+    consent = referral.get("consent")
+    return [
+        ("Reasons for the referral", str(referral.get("reasons") or "Not given")),
+        ("Referrer", _joined(referrer.get("name"), referrer.get("role"), referrer.get("organisation")) or "Not given"),
+        ("Referrer's contact", _joined(referrer.get("email"), referrer.get("phone")) or "Not given"),
+        ("Address", _joined(address.get("line_1"), address.get("line_2"), address.get("town"),
+                            address.get("postcode")) or "Not given"),
+        ("Consent", "The family has consented" if consent is True else "Not recorded"),
+        ("Received", str(referral.get("received_on") or "")),
+    ]
 
 
 def household_choices(data: Mapping[str, Any]) -> list[tuple[str, str]]:

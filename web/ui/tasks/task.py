@@ -21,10 +21,16 @@ from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_r
 from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
 from workflows.access import readable_family
-from workflows.read.choices import case_managers, team_choices
+from workflows.read.choices import case_managers, team_case_managers, team_choices
+from workflows.read.family_view import match_summaries
 
 
 def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
+    """The allocating team (the family's case management's) offers only itself and its case managers."""
+    team = data.get("team")
+    if isinstance(team, str) and team:
+        return {"household": household_choices(data), "case_managers": team_case_managers(db.session(), team),
+                "teams": [t for t in team_choices(db.session()) if t[0] == team]}
     return {"household": household_choices(data), "case_managers": case_managers(db.session()),
             "teams": team_choices(db.session())}
 
@@ -39,13 +45,16 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
     controls = build_controls(specs, answers, errors, _choices(data))
     title = engine.forms.title(task.form_key) if task.form_key else task.name
     case = build(data, task.fields or {})
+    matches = match_summaries(db.session(), case.possible_matches) if task.form_key == "triage" else []
     return render_template(
         "ui/task.html", task=task, title=task.name, form_title=title, controls=controls,
         errors=summary(controls, errors) if messages else [], case=case,
         case_url=_case_url(actor, case.family_ref),
         may_do=task.state == TaskStatus.OPEN and may_do(actor, task)
         and task.assignee in (None, actor.username), saved_at=saved_at,
-        may_reassign=may_reassign(actor, task), now=engine.clock.now(),
+        may_reassign=may_reassign(actor, task), now=engine.clock.now(), matches=matches,
+        show_referral=task.form_key == "triage", show_closure=task.form_key == "closure_approval",
+        show_returned=task.form_key == "closure_summary" and task.state == TaskStatus.OPEN,
     ), status
 
 
