@@ -14,22 +14,8 @@ from sqlalchemy import func, select
 
 from engine.models import DefinitionVersion, Instance
 from tests.fixtures.app import Api
+from tests.fixtures.timer_models import HEAD, start_cycle
 from web.extensions import db
-
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
-        ' id="d_{id}" targetNamespace="http://example.org/{id}">\n')
-
-
-def start_cycle(process_id: str, cycle: str) -> bytes:
-    return (HEAD.format(id=process_id) + f"""
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="tick"><bpmn:outgoing>f1</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="tick_timer"><bpmn:timeCycle>{cycle}</bpmn:timeCycle></bpmn:timerEventDefinition>
-    </bpmn:startEvent>
-    <bpmn:endEvent id="done"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="done" />
-  </bpmn:process>
-</bpmn:definitions>""").encode()
 
 
 def boundary_cycle(process_id: str, cycle: str) -> bytes:

@@ -31,6 +31,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.fixtures.shell import ROOT, flask_command, user_environment
+from tests.fixtures.timer_models import HEAD, start_cycle
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
@@ -49,8 +50,6 @@ ATTACKS = {
     "recursive_compare": "a = [1]\na.append(a)\nb = [1]\nb.append(b)\nsame = a == b",
     "punycode": "s = ''.join([chr(256 + i) for i in range(60000)])\np = s.encode('punycode')",
 }
-HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions '
-        'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_{id}" targetNamespace="http://example.org/{id}">')
 
 
 def after_a_timer(process_id: str, script: str) -> bytes:
@@ -90,17 +89,6 @@ LOOP = (HEAD.format(id="endless_loop") + """
   </bpmn:process>
 </bpmn:definitions>""").encode()
 
-
-def start_cycle(process_id: str, cycle: str) -> bytes:
-    return (HEAD.format(id=process_id) + f"""
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="tick"><bpmn:outgoing>f1</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="tick_timer"><bpmn:timeCycle>{cycle}</bpmn:timeCycle></bpmn:timerEventDefinition>
-    </bpmn:startEvent>
-    <bpmn:endEvent id="done"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="tick" targetRef="done" />
-  </bpmn:process>
-</bpmn:definitions>""").encode()
 
 
 def boundary_cycle(process_id: str, cycle: str) -> bytes:
