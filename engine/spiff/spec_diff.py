@@ -26,6 +26,7 @@ _NOT_FACETS = {"name", "bpmn_id", "inputs", "outputs", "lane", "cond_task_specs"
                "manual", "lookahead", "description", "typename", "task_spec", "split_task", "threshold", "cancel"}
 _TIMERS = {"DurationTimerEventDefinition": "duration", "TimeDateEventDefinition": "date",
            "CycleTimerEventDefinition": "cycle"}
+_EMBEDDED = ("subProcess", "transaction", "adHocSubProcess")
 _MULTI_INSTANCE = ("cardinality", "data_input", "data_output", "input_item", "output_item", "condition")
 
 
@@ -69,25 +70,30 @@ def process_changes(old_files: Mapping[str, bytes], new_files: Mapping[str, byte
 
 
 def _specs(files: Mapping[str, bytes], process_id: str) -> dict[str, Any]:
-    """The process's spec under "" and its embedded subprocesses' specs by their ids (call-activity
-    targets are other processes, with versions of their own, and are left out)."""
+    """The process's spec under "" and its embedded subprocesses' specs by their ids."""
     parser = new_parser()
     roots = {name: etree.fromstring(content) for name, content in files.items()}
     with parsing_depth():
         for name, root in roots.items():
             add_file(parser, name, root)
+        # Each embedded subprocess by its own id: asking for the process's dependencies would also
+        # resolve the processes it calls, which need not be in its files (they have versions of their own).
+        # The library registers an embedded subprocess while parsing what holds it: outer ones first.
         specs = {"": parser.get_spec(process_id)}
-        embedded = _embedded_ids(roots, process_id)
-        specs.update({sid: spec for sid, spec in parser.get_subprocess_specs(process_id).items() if sid in embedded})
+        for sid in _embedded_ids(roots, process_id):
+            spec = parser.get_spec(sid, required=False)
+            if spec is not None:
+                specs[sid] = spec
     return specs
 
 
-def _embedded_ids(roots: Mapping[str, Any], process_id: str) -> set[str]:
+def _embedded_ids(roots: Mapping[str, Any], process_id: str) -> list[str]:
+    """The process's embedded subprocesses, nested ones too, in document order (outer before inner)."""
     for root in roots.values():
         for process in root.iter(f"{{{BPMN_NS}}}process"):
             if process.get("id") == process_id:
-                return {sub.get("id") for sub in process.iter(f"{{{BPMN_NS}}}subProcess")}
-    return set()
+                return [sub.get("id") for sub in process.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in _EMBEDDED))]
+    return []
 
 
 def _facets(dct: Mapping[str, Any]) -> dict[str, Any]:

@@ -182,8 +182,10 @@ def test_case_management_with_a_task_inserted_into_its_xml() -> None:
     assert describe_changes(files, files, "case_management") == []
 
 
-def test_changes_inside_embedded_subprocesses_are_said_too() -> None:
-    files = {p.name: p.read_bytes() for p in (ROOT / "workflows" / "bpmn").glob("*.bpmn")}
+def test_changes_inside_embedded_subprocesses_are_said_without_the_processes_it_calls() -> None:
+    # family_referral calls case_management and parenting_family_team, whose files are not here: each
+    # process has versions of its own, so a version's files need not hold what it calls.
+    files = {"family_referral.bpmn": (ROOT / "workflows" / "bpmn" / "family_referral.bpmn").read_bytes()}
     text = files["family_referral.bpmn"].decode()
     for before, after in (('<bpmn:timeDate>window["sustained_at"]</bpmn:timeDate>',
                            '<bpmn:timeDate>window["sustained_on"]</bpmn:timeDate>'),
@@ -191,7 +193,7 @@ def test_changes_inside_embedded_subprocesses_are_said_too() -> None:
                            "<bpmn:loopDataInputRef>open_windows</bpmn:loopDataInputRef>")):
         assert text.count(before) == 1, before
         text = text.replace(before, after)
-    assert describe_changes(files, {**files, "family_referral.bpmn": text.encode()}, "family_referral") == [
+    assert describe_changes(files, {"family_referral.bpmn": text.encode()}, "family_referral") == [
         "Subprocess 'Sustain each outcome': its repetition's data input changed from `windows` to `open_windows`",
         "Timer 'Window ends' changed from window[\"sustained_at\"] to window[\"sustained_on\"]",
     ]
