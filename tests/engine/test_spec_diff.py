@@ -197,3 +197,21 @@ def test_changes_inside_embedded_subprocesses_are_said_without_the_processes_it_
         "Subprocess 'Sustain each outcome': its repetition's data input changed from `windows` to `open_windows`",
         "Timer 'Window ends' changed from window[\"sustained_at\"] to window[\"sustained_on\"]",
     ]
+
+
+def test_a_boundary_timer_that_stops_interrupting_and_a_changed_property() -> None:
+    path = ROOT / "workflows" / "bpmn" / "case_management.bpmn"
+    old = path.read_bytes()
+    new = old.decode()
+    for before, after in (
+        ('attachedToRef="review" cancelActivity="true"', 'attachedToRef="review" cancelActivity="false"'),
+        ('<spiffworkflow:property name="due_at" value="next_review[&quot;due_at&quot;]"/>', ""),
+        ('<bpmn:lane id="cm_lane_tm" name="team_manager">', '<bpmn:lane id="cm_lane_tm" name="Team managers">'),
+    ):
+        assert new.count(before) == 1, before
+        new = new.replace(before, after)
+    assert describe_changes({"c.bpmn": old}, {"c.bpmn": new.encode()}, "case_management") == [
+        "Lane 'team_manager' renamed to 'Team managers'",
+        "Task 'Review the action plan': due_at removed (was `next_review[\"due_at\"]`)",
+        "Timer 'Review overdue' no longer interrupts 'Review the action plan': it runs beside it",
+    ]
