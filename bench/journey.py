@@ -107,10 +107,13 @@ def _open(instance_id: int) -> HumanTask:
 CANNED = {
     "register_referral": lambda p: {"referral": {**p["referral"], "referral_ref": "R-1", "household": [
         {**m, "person_id": f"P-{i}"} for i, m in enumerate(p["referral"]["household"])]},
-        "family_ref": "F-1", "possible_matches": [], "triage_working_days": 1},
+        "family_ref": "F-1", "possible_matches": [], "triage_working_days": 1,
+        "triage_due_at": "2099-01-01T17:00:00+00:00",
+        "triage_escalation": {"group": "team_manager", "team": TEAM, "due_at": "2099-01-08T17:00:00+00:00"}},
     "record_triage": lambda p: {"ok": True, "family_ref": "F-1", "matched": False, "eligible": True,
                                 "headline_issues": [2, 5], "team": TEAM, "route": "case_management"},
-    "next_review": lambda p: {"due_at": "2099-01-01T17:00:00+00:00", "months": 3},
+    "next_review": lambda p: {"due_at": "2099-01-01T17:00:00+00:00", "months": 3, "escalation": {
+        "group": None, "team": None, "due_at": "2099-01-08T17:00:00+00:00"}},
     "open_outcomes": lambda p: {"windows": [{"outcome_id": 1, "sustained_at": "2099-01-01T00:00:00+00:00"}],
                                 "earned_autonomy": False},
 }

@@ -1,6 +1,7 @@
 """Who may see and do what, for the engine's own resources (tasks, instances, definitions).
 
-Lanes name groups; a task's ``team`` and ``assignee`` (from data paths) narrow it further. A task is
+Lanes name groups (a task's ``group`` data path, when it has a value, names another: an escalation to
+a group chosen in settings); a task's ``team`` and ``assignee`` (from data paths) narrow it further. A task is
 visible to its assignee, to the managers of its team, and, while nobody has it, to the people who may
 do it: once it is someone's (claimed, allocated by a data path, or completed), the rest of the lane no
 longer sees it, so a case allocated to one worker is not open to the whole team. An instance is visible

@@ -101,13 +101,14 @@ def progress(session: Session, instance: Instance) -> InstanceProgress:
 
 def human_task_types(session: Session, definitions: Definitions) -> list[HumanTaskType]:
     """The user and manual tasks of the latest version of each deployed process (and what it calls),
-    by name. Read from the parsed definitions (cached per version), so it costs nothing per open task."""
+    by name, each with its lane. Read from the parsed definitions (cached per version), so it costs
+    nothing per open task."""
     latest = session.execute(
         select(DefinitionProcess.process_id, func.max(DefinitionProcess.version_id))
         .group_by(DefinitionProcess.process_id).order_by(DefinitionProcess.process_id)
     ).all()
-    found: dict[str, str] = {}
+    found: dict[str, HumanTaskType] = {}
     for process_id, version_id in latest:
         for task_type in spiff.human_task_types(definitions.load(session, version_id).bundle, process_id):
-            found.setdefault(task_type.bpmn_id, task_type.name)
-    return sorted((HumanTaskType(bpmn_id, name) for bpmn_id, name in found.items()), key=lambda t: t.name)
+            found.setdefault(task_type.bpmn_id, task_type)
+    return sorted(found.values(), key=lambda t: (t.name, t.bpmn_id))

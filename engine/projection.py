@@ -118,6 +118,9 @@ def _new_task_row(ctx: StepContext, task: spiff.Task, inbox_fields: list[str], d
     data = task.data
     assignee = get_path(data, properties["assignee"]) if "assignee" in properties else None
     team = get_path(data, properties["team"]) if "team" in properties else None
+    # A ``group`` data path hands the task to a group chosen at run time (a manager group named in the
+    # app's settings); without a value the lane's group does it, so a task always has one.
+    group = get_path(data, properties["group"]) if "group" in properties else None
     priority = properties.get("priority", "0")
     return HumanTask(
         id=str(task.id),
@@ -125,7 +128,7 @@ def _new_task_row(ctx: StepContext, task: spiff.Task, inbox_fields: list[str], d
         process_id=ctx.instance.process_id,
         bpmn_id=task.task_spec.bpmn_id,
         name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-        group_id=task.task_spec.lane,
+        group_id=str(group) if group else task.task_spec.lane,
         team_id=str(team) if team else None,
         assignee=str(assignee) if assignee else None,
         state=TaskStatus.OPEN,

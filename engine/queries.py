@@ -43,6 +43,8 @@ class TaskFilter:
     team: str | None = None
     instance_id: int | None = None
     bpmn_id: str | None = None
+    # Any of these elements (tasks of one name in several lanes or processes); empty: no such filter.
+    bpmn_ids: tuple[str, ...] = ()
     overdue: bool | None = None
     fields: Mapping[str, str] = field(default_factory=dict)
     limit: int = 50
@@ -100,6 +102,8 @@ def _filtered(actor: Actor, query: TaskFilter, now: datetime) -> Select[Any]:
     ):
         if value is not None:
             statement = statement.where(column == value)
+    if query.bpmn_ids:
+        statement = statement.where(HumanTask.bpmn_id.in_(query.bpmn_ids))
     if query.overdue is True:
         statement = statement.where(HumanTask.due_at < now)
     elif query.overdue is False:

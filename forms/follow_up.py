@@ -41,3 +41,13 @@ class IdentificationCheck(FormSchema):
     data_checked = confirm("Data checked", "The family's indicators and headline issues have been checked",
                            required="Confirm the family's data has been checked")
     notes = textarea("Notes", hint="Anything to follow up with the Early Help Unit")
+
+
+class TriageEscalation(FormSchema):
+    """The manager's answer to an overdue triage: the Early Help Unit keeps the decision (a possible
+    match is theirs, docs/sources/DOMAIN.md), so the manager records how they got it made."""
+
+    form_title = "Overdue triage: see that the referral is triaged"
+
+    action = textarea("What you have done", required="Enter what you have done about the overdue triage",
+                      hint="For example, who in the Early Help Unit will triage it and by when")

@@ -20,7 +20,7 @@ from forms.claims import ClaimBatchReview
 from forms.closure import ClosureApproval, ClosureSummary
 from forms.context import FormContext, IndicatorCheck, KnownFamily, TeamCaseManager, london_today
 from forms.employment import ContinuousEmployment
-from forms.follow_up import AuditEvidence, IdentificationCheck, RenewedProgress
+from forms.follow_up import AuditEvidence, IdentificationCheck, RenewedProgress, TriageEscalation
 from forms.json_schema import to_json_schema
 from forms.plans import ActionPlan, PftPlan
 from forms.referral import Referral
@@ -47,6 +47,7 @@ LIFECYCLE_FORMS: Mapping[str, type[Schema]] = {
     "renewed_progress": RenewedProgress,
     "audit_evidence": AuditEvidence,
     "identification_check": IdentificationCheck,
+    "triage_escalation": TriageEscalation,
 }
 
 

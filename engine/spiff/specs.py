@@ -19,6 +19,7 @@ MESSAGE_EVENT = "MessageEventDefinition"
 class HumanTaskType(NamedTuple):
     bpmn_id: str
     name: str  # the element's name, else its id
+    lane: str | None = None  # the group that does it (the lane's name)
 
 
 def task_properties(task: Task) -> dict[str, str]:
@@ -63,7 +64,7 @@ def human_task_types(bundle: ParsedBundle, process_id: str) -> Iterator[HumanTas
     for spec in specs:
         for task_spec in getattr(spec, "task_specs", {}).values():
             if isinstance(task_spec, UserTask | ManualTask):
-                yield HumanTaskType(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id)
+                yield HumanTaskType(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane)
 
 
 def _start_events(spec: ProcessSpec) -> list[Any]:

@@ -67,6 +67,7 @@ def test_the_task_types_are_the_user_and_manual_tasks_of_the_latest_versions(api
     assert api.deploy("nested.bpmn", "closure.bpmn").status_code == 201
     types = human_task_types(db.session, get_engine().definitions)
     assert types == sorted(types, key=lambda t: t.name)
-    assert set(types) == {HumanTaskType("check", "Check the note"), HumanTaskType("sign", "Sign it"),
-                          HumanTaskType("summary", "Write the closure summary"),
-                          HumanTaskType("approve", "Approve the closure summary")}
+    assert set(types) == {HumanTaskType("check", "Check the note", "case_manager"),
+                          HumanTaskType("sign", "Sign it", "team_manager"),
+                          HumanTaskType("summary", "Write the closure summary", "case_manager"),
+                          HumanTaskType("approve", "Approve the closure summary", "team_manager")}

@@ -129,6 +129,7 @@ VALID: dict[str, dict[str, Any]] = {
     "renewed_progress": {"renewed": True, "renewed_on": "2027-01-04", "evidence": "Back in work"},
     "audit_evidence": {"evidence": "Attendance records attached", "provided_on": "2027-01-04"},
     "identification_check": {"data_checked": True},
+    "triage_escalation": {"action": "Asked the duty worker to triage it today."},
 }
 
 Path = Sequence[str | int]

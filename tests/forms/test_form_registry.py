@@ -17,7 +17,7 @@ LIFECYCLE_KEYS = [
     "referral", "triage", "allocation", "assessment", "action_plan", "review", "closure_summary",
     "closure_approval", "pft_plan", "signposting_evidence", "continuous_employment", "audit_stage_1",
     "audit_stage_2", "audit_stage_3", "claim_batch_review", "renewed_progress", "audit_evidence",
-    "identification_check",
+    "identification_check", "triage_escalation",
 ]
 # Where each form keeps a date, to check it is stored as an ISO string.
 DATE_PATHS = {

@@ -22,6 +22,7 @@ from web.api.schemas import StrictSchema
 from web.extensions import db
 from web.wiring import get_engine
 from workflows.models import TeamSetting
+from workflows.operations.escalation import ESCALATION_GROUPS
 from workflows.read.teams import member_groups, teams_with_settings
 from workflows.services import settings as council
 from workflows.services import teams
@@ -70,9 +71,15 @@ def put_team(team_id: str) -> ResponseReturnValue:
     return team_view(team, settings)
 
 
+_NOT_A_GROUP = "Choose a group that works tasks: {choices}"
+
+
 class CouncilSettingsSchema(StrictSchema):
     earned_autonomy = fields.Bool()
     triage_working_days = fields.Int(strict=True, validate=validate.Range(min=0, max=10))
+    triage_escalation_group = fields.Str(validate=validate.OneOf(ESCALATION_GROUPS, error=_NOT_A_GROUP))
+    pft_escalation_group = fields.Str(validate=validate.OneOf(ESCALATION_GROUPS, error=_NOT_A_GROUP))
+    escalation_working_days = fields.Int(strict=True, validate=validate.Range(min=1, max=20))
 
 
 @api.get("/admin/settings")

@@ -168,8 +168,8 @@ def add_lifecycle_paths(spec: APISpec) -> None:
         parameters=path_param("team_id", "string"), body=ref("TeamSettings"))})
     spec.path("/admin/settings", operations={
         "get": lifecycle("council settings (admin)", errors=(403,)),
-        "put": lifecycle("change earned_autonomy, triage_working_days (admin)", errors=(400, 403, 422),
-                         body=ref("CouncilSettings"))})
+        "put": lifecycle("change earned_autonomy, triage_working_days, the escalation groups and "
+                         "escalation_working_days (admin)", errors=(400, 403, 422), body=ref("CouncilSettings"))})
     spec.path("/admin/claim-windows", operations={"post": lifecycle(
         "set up a claim window (admin)", 201, errors=(400, 403, 409, 422), body=ref("ClaimWindow"))})
 

@@ -20,6 +20,7 @@ from workflows.operations.common import (
     london_day,
     param,
 )
+from workflows.operations.escalation import escalation
 from workflows.rules import sustained_at
 
 # Anchors the closure record cannot date (last offence, release, ...) fall back to the closure date:
@@ -42,8 +43,11 @@ def next_review(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     team = params.get("team")
     cadence = ctx.session.scalar(select(TeamSetting.review_every_months).where(TeamSetting.team_id == team)) or 3
     day = add_months(ctx.now, int(cadence)).astimezone(LONDON).date()
-    due = datetime.combine(day, time(17, 0), tzinfo=LONDON).astimezone(UTC)
-    return {"due_at": due.isoformat(), "months": int(cadence)}
+    due = datetime.combine(day, time(17, 0), tzinfo=LONDON).astimezone(UTC).isoformat()
+    # ``escalation_setting`` names the council setting of the group an overdue review goes to (the PFT's);
+    # case management's goes to its team manager lane, and takes only the escalated task's due date.
+    return {"due_at": due, "months": int(cadence),
+            "escalation": escalation(ctx.session, params.get("escalation_setting"), due, team)}
 
 
 def close_family(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:

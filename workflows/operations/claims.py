@@ -71,7 +71,9 @@ def open_claim_pool(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
                                      sampled=ref in picks, audits={}))
     window.sample = sample
     ctx.record("audit_sample_drawn", data=sample)
-    return {"pool": [{"family_ref": ref, "sampled": ref in picks} for ref in sorted(pool)], "sample": sample}
+    # Each family's district rides with it into its audit, for the inbox's district column and filter.
+    return {"pool": [{"family_ref": ref, "sampled": ref in picks, "district": pool[ref][0].district}
+                     for ref in sorted(pool)], "sample": sample}
 
 
 def record_audit(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -13,8 +13,10 @@ from sqlalchemy import select
 from engine.steps import StepContext
 from workflows.models import Family, Person, Referral, TeamSetting
 from workflows.operations.common import earned_autonomy, family_by_ref, make_ref, param, setting
+from workflows.operations.escalation import escalation
 from workflows.operations.identification import merge_indicators, register
 from workflows.rules import eligibility
+from workflows.rules.working_days import due_in_working_days
 
 
 def register_referral(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -49,10 +51,14 @@ def register_referral(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any
         person.person_id = f"P-{person.id:07d}"
         household.append({**member, "person_id": person.person_id})
     referral.update(household=household, referral_ref=row.ref, received_on=referral["received_at"][:10])
+    # Front doors decide within 1 working day by default; a council may set another target.
+    working_days = int(setting(session, "triage_working_days", 1))
+    triage_due = due_in_working_days(referral["received_at"], working_days)
     return {"referral": referral, "family_ref": family.ref,
             "possible_matches": possible_matches(ctx, family, household),
-            # Front doors decide within 1 working day by default; a council may set another target.
-            "triage_working_days": int(setting(session, "triage_working_days", 1))}
+            "triage_working_days": working_days, "triage_due_at": triage_due,
+            "triage_escalation": escalation(session, "triage_escalation_group", triage_due,
+                                            _team_for(session, family.district))}
 
 
 def possible_matches(ctx: StepContext, family: Family, household: list[dict[str, Any]]) -> list[str]:

@@ -68,6 +68,7 @@ class CaseView:
     team_name: str | None = None
     case_manager_name: str | None = None
     selected: Diagram | None = None
+    names: dict[str, str] = field(default_factory=dict)  # person_id -> name, for the plan and outcomes
 
 
 def days_until(moment: datetime, now: datetime) -> int:
@@ -106,6 +107,19 @@ def family_instances(session: Session, family: Family) -> tuple[list[Instance], 
 
 
 def build_case(session: Session, family: Family, now: datetime) -> CaseView:
+    own, windows = family_instances(session, family)
+    view = family_summary(session, family, now, own)
+    _plan(session, view, own, view.names)
+    _audits(session, view, family)
+    return _case_rest(session, view, own, windows)
+
+
+def family_summary(session: Session, family: Family, now: datetime, own: list[Instance] | None = None
+                   ) -> CaseView:
+    """The family as the case page opens with it: household, identified indicators by headline issue
+    (triage's and the assessment's), outcomes with their windows, the team's and case manager's names.
+    The task pages whose own data does not carry the family (the TF team's checks and audits) show this.
+    ``own``: the family's own instances when the caller has them already."""
     view = CaseView(family=family, now=now)
     if family.team_id:
         team = session.get(Team, family.team_id)
@@ -118,13 +132,19 @@ def build_case(session: Session, family: Family, now: datetime) -> CaseView:
     names = _names(people)
     view.household = [{"name": names[str(p.person_id)], "date_of_birth": p.date_of_birth,
                        "relationship": p.relationship, "role": _ROLE.get(p.role, p.role)} for p in people]
-    own, windows = family_instances(session, family)
+    view.names = names
+    if own is None:
+        own, _ = family_instances(session, family)
     latest = max(own, key=lambda i: (i.process_id == "family_referral", i.id), default=None)
     data = _mapping(latest.data) if latest else {}
     _issues(view, family, data, names)
-    _plan(session, view, own, names)
     _outcomes(session, view, family, names)
-    _audits(session, view, family)
+    return view
+
+
+def _case_rest(session: Session, view: CaseView, own: list[Instance], windows: list[Instance]) -> CaseView:
+    """What only the case page shows: the open tasks, the diagrams and the timeline."""
+    family = view.family
     ref = family.ref or ""
     view.open_tasks = list(session.scalars(
         select(HumanTask).where(exists().where(HumanTaskField.task_id == HumanTask.id,

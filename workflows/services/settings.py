@@ -1,4 +1,6 @@
-"""The council's settings (``earned_autonomy``, ``triage_working_days``), changed by administrators.
+"""The council's settings (``earned_autonomy``, ``triage_working_days``, the escalation group of an overdue
+triage and of an overdue Parenting and Family Team review, ``escalation_working_days``), changed by
+administrators.
 
 ``council_setting`` rows are written outside an engine step on purpose: they are configuration, owned
 by no process; a step reads the value current when it runs (``register_referral`` reads
@@ -16,8 +18,9 @@ from sqlalchemy.orm import Session
 from engine.access import Actor
 from workflows.errors import NotAllowed
 from workflows.models import CouncilSetting
+from workflows.operations import escalation
 
-DEFAULTS: dict[str, Any] = {"earned_autonomy": False, "triage_working_days": 1}
+DEFAULTS: dict[str, Any] = {"earned_autonomy": False, "triage_working_days": 1, **escalation.DEFAULTS}
 
 
 def require_admin(actor: Actor) -> None:

@@ -1,7 +1,9 @@
 """The case beside a task's form: family summary, household, indicators by headline issue, the plan.
 
 Read from the task's own workflow data (what the task sees), so it shows exactly what the person
-doing the task is entitled to see, and nothing about other families.
+doing the task is entitled to see, and nothing about other families. A task whose data does not carry
+the household (the TF team's data check and audits run in their own processes) shows the family as the
+case page reads it (``workflows.read.case_view.family_summary``), for someone who may read that family.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from forms.choices import DISTRICTS, INDICATORS, ROLES
-from workflows.read.case_view import indicators_by_headline
+from workflows.read.case_view import CaseView, indicators_by_headline
 
 FOP = "fop-2017"  # the indicators the forms offer (forms.choices.INDICATORS) are the FOP's
 
@@ -35,6 +37,11 @@ class CaseContext:
     closure: list[tuple[str, str]] = field(default_factory=list)
     outcomes: list[dict[str, str]] = field(default_factory=list)
     returned_reasons: str = ""
+    # The family's outcomes and their windows, when the family was read from its records.
+    family_outcomes: list[dict[str, Any]] = field(default_factory=list)
+    # A claim window's batch review: every family in the batch and the window, instead of one family.
+    batch_families: list[str] = field(default_factory=list)
+    window_id: int | None = None
 
 
 def district_label(value: Any) -> str:
@@ -70,6 +77,25 @@ def build(data: Mapping[str, Any], fields: Mapping[str, Any]) -> CaseContext:
         context.plan.append({"target": str(row.get("target", "")), "by_date": str(row.get("by_date", "")),
                              "person": names.get(str(row.get("person_id")), "")})
     return context
+
+
+def add_stored_family(context: CaseContext, summary: CaseView) -> None:
+    """Fill what the task's data lacks from the family's records, read as the case page reads them."""
+    if not context.household:
+        context.household = [{k: str(v or "") for k, v in person.items()} for person in summary.household]
+    if not context.issues:
+        context.issues = summary.issues
+    if not context.district:
+        context.district = district_label(summary.family.district)
+    context.family_outcomes = summary.outcomes
+
+
+def add_batch(context: CaseContext, data: Mapping[str, Any]) -> None:
+    """A batch review names every family of its batch and its window; no one family is "the family"."""
+    context.batch_families = [str(ref) for ref in _mapping(data.get("batch")).get("families") or [] if ref]
+    window_id = data.get("window_id")
+    context.window_id = window_id if isinstance(window_id, int) else None
+    context.family_ref = None
 
 
 def _closure(context: CaseContext, data: Mapping[str, Any], names: dict[str, str]) -> None:

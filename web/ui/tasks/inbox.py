@@ -21,7 +21,7 @@ from web.extensions import db
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.case.context import district_label
 from web.ui.tasks import bp
-from web.ui.tasks.task_types import task_types
+from web.ui.tasks.task_types import ids_of, task_types, type_choices
 from web.wiring import get_engine
 from workflows.access import Role
 from workflows.read.choices import group_choices, team_members
@@ -37,9 +37,9 @@ def _is_manager(actor: Actor) -> bool:
     return Role.TEAM_MANAGER in actor.groups and bool(actor.teams)
 
 
-def _filter(actor: Actor, tab: str, args: dict[str, str]) -> queries.TaskFilter:
+def _filter(actor: Actor, tab: str, args: dict[str, str], types: dict[str, tuple[str, ...]]) -> queries.TaskFilter:
     base = queries.TaskFilter(
-        group=args.get("group") or None, bpmn_id=args.get("type") or None,
+        group=args.get("group") or None, bpmn_ids=ids_of(types, args["type"]) if args.get("type") else (),
         fields={"district": args["district"]} if args.get("district") else {},
         overdue={"overdue": True, "not_overdue": False}.get(args.get("due", "")),
         oldest_first=args.get("sort") == "oldest", limit=PAGE_SIZE,
@@ -73,13 +73,14 @@ def inbox() -> ResponseReturnValue:
     tabs = [t for t in TABS if t != "team" or _is_manager(actor)]
     args = {k: request.args.get(k, "") for k in (*FILTER_KEYS, "team")}
     now = get_engine().clock.now()
-    counts = {t: queries.count_tasks(db.session(), actor, replace(_filter(actor, t, args), limit=1), now,
+    types = task_types(db.session(), actor)
+    counts = {t: queries.count_tasks(db.session(), actor, replace(_filter(actor, t, args, types), limit=1), now,
                                      cap=COUNT_CAP) for t in tabs}
     tab = request.args.get("tab") or _first_with_work(tabs, counts)
     if tab not in tabs:
         tab = "mine"
     cursor = request.args.get("cursor") or None
-    page = queries.list_tasks(db.session(), actor, replace(_filter(actor, tab, args), cursor=cursor), now)
+    page = queries.list_tasks(db.session(), actor, replace(_filter(actor, tab, args, types), cursor=cursor), now)
     shows_families(task.fields.get("family_ref") for task in page.items)
     filters: dict[str, Any] = {k: v for k, v in args.items() if v}
     groups = group_choices(db.session(), actor)
@@ -89,7 +90,7 @@ def inbox() -> ResponseReturnValue:
         tab_url=lambda t: url_for("tasks.inbox", tab=t, **filters),
         next_url=url_for("tasks.inbox", tab=tab, cursor=page.next, **filters) if page.next else None,
         first_url=url_for("tasks.inbox", tab=tab, **filters) if cursor else None,
-        groups=groups, districts=DISTRICTS, types=task_types(db.session()), district_label=district_label,
+        groups=groups, districts=DISTRICTS, types=type_choices(types), district_label=district_label,
         manager=_is_manager(actor), members=team_members(db.session(), actor.teams) if _is_manager(actor) else [],
         may_do=lambda task: may_do(actor, task), may_release=lambda task: may_release(actor, task),
         teams=sorted(actor.teams), options=options,

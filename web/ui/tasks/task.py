@@ -12,15 +12,16 @@ from engine.access import Actor, may_do, may_reassign, may_see
 from engine.errors import Invalid
 from engine.identity import actor_for
 from engine.models import HumanTask, TaskStatus, User
-from web.access_log import logs_access
+from web.access_log import logs_access, shows_families
 from web.extensions import db
 from web.ui.auth.session import current_actor, sign_in_url, signed_in
-from web.ui.case.context import build, household_choices
+from web.ui.case.context import add_batch, add_stored_family, build, household_choices
 from web.ui.forms_controls import build_controls, summary
 from web.ui.forms_render import add_row, answers_from, collect, error_ids, normalise, remove_row
 from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
 from workflows.access import readable_family
+from workflows.read.case_view import family_summary
 from workflows.read.choices import case_managers, team_case_managers, team_choices
 from workflows.read.family_view import match_summaries
 from workflows.read.returns import DECIDED_BY, RETURNED_BY, returns
@@ -54,11 +55,19 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
     controls = build_controls(specs, answers, errors, _choices(data))
     title = engine.forms.title(task.form_key) if task.form_key else task.name
     case = build(data, task.fields or {})
+    if task.form_key == "claim_batch_review":
+        add_batch(case, data)
+        shows_families(case.batch_families)
+    family = readable_family(db.session(), actor, case.family_ref)
+    if family is not None and not case.household:
+        add_stored_family(case, family_summary(db.session(), family, engine.clock.now()))
+        shows_families([family.ref])
     matches = match_summaries(db.session(), case.possible_matches) if task.form_key == "triage" else []
     return render_template(
         "ui/task.html", task=task, title=task.name, form_title=title, controls=controls,
         errors=summary(controls, errors) if messages else [], case=case,
-        case_url=_case_url(actor, case.family_ref),
+        case_url=url_for("case.case", ref=family.ref) if family is not None else None,
+        family_url=lambda ref: _case_url(actor, ref),
         may_do=task.state == TaskStatus.OPEN and may_do(actor, task)
         and task.assignee in (None, actor.username), saved_at=saved_at,
         may_reassign=may_reassign(actor, task), now=engine.clock.now(), matches=matches,
