@@ -156,6 +156,31 @@ DMN = b"""<?xml version="1.0" encoding="UTF-8"?>
 </definitions>
 """
 
+FLOW_TO_NOWHERE = ('    <bpmn:endEvent id="end"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>\n'
+                   '    <bpmn:sequenceFlow id="f1" name="Onwards" sourceRef="start" targetRef="ghost" />')
+CALL = ('    <bpmn:callActivity id="call" name="Call it" calledElement="nowhere"><bpmn:incoming>f1</bpmn:incoming>'
+        '<bpmn:outgoing>f2</bpmn:outgoing></bpmn:callActivity>\n'
+        '    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>\n'
+        '    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />\n'
+        '    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />')
+MESSAGE_CATCH = ('    <bpmn:intermediateCatchEvent id="reply" name="Reply"><bpmn:incoming>f1</bpmn:incoming>'
+                 '<bpmn:outgoing>f2</bpmn:outgoing>\n'
+                 '      <bpmn:messageEventDefinition id="md" messageRef="nope" /></bpmn:intermediateCatchEvent>\n'
+                 '    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>\n'
+                 '    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="reply" />\n'
+                 '    <bpmn:sequenceFlow id="f2" sourceRef="reply" targetRef="end" />')
+ERROR_BOUNDARY = (user_task() + '\n    <bpmn:boundaryEvent id="failed" name="Failed" attachedToRef="work">'
+                  '<bpmn:errorEventDefinition id="ed" errorRef="nope" /></bpmn:boundaryEvent>')
+LOOSE_BOUNDARY = (user_task() + '\n    <bpmn:boundaryEvent id="late" name="Late" attachedToRef="ghost">'
+                  '<bpmn:timerEventDefinition id="t"><bpmn:timeDuration>"P1D"</bpmn:timeDuration>'
+                  '</bpmn:timerEventDefinition></bpmn:boundaryEvent>')
+COMPLEX = ('    <bpmn:complexGateway id="cg" name="Complicated"><bpmn:incoming>f1</bpmn:incoming>'
+           '<bpmn:outgoing>f2</bpmn:outgoing></bpmn:complexGateway>\n'
+           '    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>\n'
+           '    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="cg" />\n'
+           '    <bpmn:sequenceFlow id="f2" sourceRef="cg" targetRef="end" />')
+NO_PROCESS = (HEAD + "</bpmn:definitions>\n").encode()
+
 # (files, file, process, element id, element name, line, words in the reason, words in the fix)
 CHECKS = [
     pytest.param({"notes.txt": b"x"}, "notes.txt", None, None, None, None, "only .bpmn and .dmn", ".bpmn and .dmn",
@@ -218,6 +243,32 @@ CHECKS = [
     pytest.param({"link.bpmn": bpmn(LINK)}, "link.bpmn", "p", "jump", "Jump", 8,
                  "link throw 'nowhere' has no link catch", "add an intermediate link catch event named 'nowhere'",
                  id="unmatched-link"),
+    # references that name nothing: the parser's own words were a TypeError, a misleading message at
+    # the start event, or nothing at all (a boundary attached to nothing deployed and never fired)
+    pytest.param({"flow.bpmn": bpmn(FLOW_TO_NOWHERE)}, "flow.bpmn", "p", "f1", "Onwards", 9,
+                 "targetRef 'ghost' names nothing", "connect it to an element", id="flow-to-nowhere"),
+    pytest.param({"msg.bpmn": bpmn(MESSAGE_CATCH)}, "msg.bpmn", "p", "reply", "Reply", 9,
+                 "messageRef 'nope' names nothing: no bpmn:message in the bundle has the id 'nope'",
+                 "define a bpmn:message with id 'nope'", id="unknown-message"),
+    pytest.param({"err.bpmn": bpmn(ERROR_BOUNDARY)}, "err.bpmn", "p", "failed", "Failed", 12,
+                 "errorRef 'nope' names nothing", "define a bpmn:error with id 'nope'", id="unknown-error"),
+    pytest.param({"loose.bpmn": bpmn(LOOSE_BOUNDARY)}, "loose.bpmn", "p", "late", "Late", 12,
+                 "attachedToRef 'ghost' names nothing", "connect it to an element", id="boundary-on-nothing"),
+    # the parser names only the missing process: the call activity is found by its calledElement
+    pytest.param({"call.bpmn": bpmn(CALL)}, "call.bpmn", "p", "call", "Call it", 8,
+                 "The process 'nowhere' was not found", "calledElement", id="call-activity-to-nowhere"),
+    pytest.param({"cg.bpmn": bpmn(COMPLEX)}, "cg.bpmn", "p", "cg", "Complicated", 8,
+                 "no support implemented for this task type", "exclusive, inclusive or parallel gateway",
+                 id="complex-gateway"),
+    pytest.param({"rule.bpmn": bpmn(BUSINESS_RULE)}, "rule.bpmn", "p", "decide", "Grade it", 8,
+                 'No DMN Diagram available with id "grade"', "upload the .dmn file", id="missing-decision"),
+    pytest.param({"a.bpmn": bpmn(user_task()), "b.bpmn": bpmn(user_task())}, "b.bpmn", "p", "p", "Checked", 3,
+                 "Duplicate process ID: p", "its own id", id="duplicate-process"),
+    # a whole file the parser rejects is placed at its root element
+    pytest.param({"x.dmn": bpmn(user_task())}, "x.dmn", "p", "d", None, 2, "the parser rejected the file",
+                 "a DMN decision in a .dmn file", id="bpmn-in-a-dmn-file"),
+    pytest.param({"none.bpmn": NO_PROCESS}, "none.bpmn", None, "d", None, 2, "the bundle holds no process",
+                 "with a bpmn:process in it", id="no-process"),
     pytest.param({"idle.bpmn": bpmn(user_task(), executable="false")}, "idle.bpmn", "p", "p", "Checked", 3,
                  "no executable process; it holds 'p' (Checked)", 'isExecutable="true"', id="not-executable"),
 ]
