@@ -13,7 +13,7 @@ touches this package only. Where the engine departs from the bare library, it do
 - link events are joined throw to catch before parsing (links.py); an event-based gateway's waits are
   listed branch by branch (tasks.py ``waiting_events``); a timer start fires once in its instance;
   an interrupting event subprocess interrupts (event_subprocesses.py), and an error or escalation one
-  waits for its event (parsing.py); conditional events are
+  waits for its event, and a signal end event throws (parsing.py); conditional events are
   re-evaluated after every step (conditions.py); data objects are named by their names (parsing.py).
 
 tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.

@@ -167,6 +167,14 @@ def test_a_signal_reaches_every_instance_waiting_for_it(run: Driver) -> None:
         assert run.path(instance)[-3:] == ["hear", "went", "end"] and run.status(instance) == "completed"
 
 
+def test_a_signal_end_event_reaches_a_waiting_instance(run: Driver) -> None:
+    """The library's end event parser reads no signal definition: a signal end event ended quietly."""
+    assert run.deploy("signal_end_event.bpmn").status_code == 201
+    waiting = run.start("signal_end_waiter")
+    assert run.status(run.start("signal_end_thrower")) == "completed"
+    assert run.path(waiting)[-2:] == ["hear", "end"] and run.status(waiting) == "completed"
+
+
 def test_a_signal_from_another_instance_starts_an_interrupting_event_subprocess(run: Driver) -> None:
     assert run.deploy("signals.bpmn").status_code == 201
     instance = run.start("signal_interrupted")
