@@ -112,7 +112,7 @@ class Definitions:
             with spiff.parsing_depth():
                 bundle = self._parse(roots)
             problems = list(self._check_lanes(roots, known_groups))
-            problems += self._check_tasks(bundle)
+            problems += self._check_tasks(bundle, roots)
             if self._expression_checker is not None:
                 problems += self._expression_checker(bundle, roots)
             if problems:
@@ -212,7 +212,7 @@ class Definitions:
                 if lane_name not in known_groups:
                     yield _problem(name, lane_id, f"lane '{lane_name}' does not name a known group")
 
-    def _check_tasks(self, bundle: spiff.ParsedBundle) -> list[dict[str, Any]]:
+    def _check_tasks(self, bundle: spiff.ParsedBundle, roots: Mapping[str, Any]) -> list[dict[str, Any]]:
         problems = []
         for task_spec, file in spiff.iter_task_specs(bundle):
             element = task_spec.bpmn_id
@@ -227,11 +227,19 @@ class Definitions:
             if cycle is not None:
                 problem = self._cycle_problem(cycle)
                 if problem is not None:
-                    problems.append(_problem(file, element, problem))
+                    held = bpmn_xml.code_holder(roots.get(file), element, cycle)
+                    problems.append({**_problem(file, element, problem, held[1].sourceline if held else None),
+                                     "fix": self._cycle_fix(problem)})
             operation = spiff.operation_name(task_spec)
             if operation is not None and operation not in self._operations:
                 problems.append(_problem(file, element, f"service task operation '{operation}' is not registered"))
         return problems
+
+    def _cycle_fix(self, problem: str) -> str:
+        if "repeats every" in problem:
+            return (f"repeat no more often than every {self._timer_cycle_floor_s:g} s, "
+                    'e.g. "R/PT1H" (every hour) or "R3/P1D" (three times, a day apart)')
+        return 'write a repeating interval in quotes, e.g. "R3/P1D" (three times, a day apart) or "R/PT1H"'
 
     def _cycle_problem(self, expression: str) -> str | None:
         """A literal cycle is judged now; one computed from data is judged when it is evaluated."""

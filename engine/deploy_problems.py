@@ -26,6 +26,24 @@ _FIXES: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern, re.IGNORECASE)
     (r"Multiple outgoing flows are not supported",
      "put a parallel gateway after the element to split the flow (several outgoing flows from a task "
      "are an implicit split this engine does not run)"),
+    (r"The process '.*' was not found",
+     "set the call activity's called element (calledElement) to the id of a process in the bundle, or "
+     "upload the called process's file with it"),
+    (r"Duplicate process ID",
+     "give each process its own id: a process id may appear in only one file of the bundle"),
+    (r"no support implemented for this task type",
+     "draw it with the elements this engine runs: an exclusive, inclusive or parallel gateway for a "
+     "complex gateway, a subprocess for an ad hoc one"),
+    (r"Cancel Events may only be used with transactions",
+     "use an error boundary event and an error end event, or put the task in a transaction subprocess"),
+    (r"loopMaximum or loopCondition must be specified",
+     "give the loop a loop condition or a maximum, or draw the loop with an exclusive gateway back"),
+    (r"No matching global declaration available for the validation root|Undefined namespace prefix",
+     "upload a BPMN process in a .bpmn file and a DMN decision in a .dmn file (save it again from the "
+     "modeller)"),
+    (r"No DMN Diagram available with id",
+     "upload the .dmn file holding that decision with the bundle, or set the task's decision id to one "
+     "that it holds"),
     (r"Exactly one start event is required",
      "give the subprocess exactly one plain start event, connected to its first step"),
     (r"Data Store .* has no implementation",
@@ -93,12 +111,21 @@ def _find(roots: Mapping[str, Any], problem: dict[str, Any]) -> tuple[str | None
     root = roots.get(file) if isinstance(file, str) else None
     if root is not None and isinstance(line, int):
         return file, _innermost_at(root, line)
-    quoted = re.search(r"with name (.+?) has", str(problem.get("reason", "")))
+    reason = str(problem.get("reason", ""))
+    quoted = re.search(r"with name (.+?) has", reason)
     if quoted:
         for name, root in ordered:
             found = root.xpath("//*[@name=$name and @id]", name=quoted.group(1))
             if found:
                 return name, found[0]
+    called = re.search(r"The process '(.+?)' was not found", reason)  # a call activity's calledElement
+    if called:
+        for name, root in ordered:
+            found = root.xpath("//*[@calledElement=$id]", id=called.group(1))
+            if found:
+                return name, found[0]
+    if root is not None:  # a file the parser rejected as a whole: its root element
+        return file, root
     return None, None
 
 
@@ -139,7 +166,9 @@ def not_executable(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
     processes = [(name, process) for name, root in roots.items() for process in root.iter(f"{BPMN}process")]
     if not processes:
         first = sorted(roots)[0] if roots else "-"
-        return [{"file": first, "element_id": None, "reason": "the bundle holds no process",
+        root = roots.get(first)
+        return [{"file": first, "element_id": root.get("id") if root is not None else None,
+                 "line": root.sourceline if root is not None else None, "reason": "the bundle holds no process",
                  "fix": "upload a BPMN file with a bpmn:process in it"}]
     listed = ", ".join(f"'{p.get('id')}'" + (f" ({p.get('name')})" if p.get("name") else "") for _, p in processes)
     return [{"file": name, "element_id": process.get("id"),
@@ -150,8 +179,51 @@ def not_executable(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def unsupported(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """What the parser would accept and the engine cannot run: compensation, a link with no catch."""
-    return compensation(roots) + unmatched_links(roots)
+    """What the parser would accept and the engine cannot run (compensation, a link with no catch), or
+    would refuse in words that place nothing (a reference that names nothing)."""
+    return compensation(roots) + unmatched_links(roots) + dangling_references(roots)
+
+
+# A reference attribute and the elements it must name. The parser fails on an unknown message, error,
+# signal or escalation with a TypeError of its own, on a flow to nowhere with "we found two items,
+# perhaps a form has the same ID?" at the start event, and deploys a boundary event attached to
+# nothing, which then never fires.
+_BUNDLE_REFERENCES = {"messageRef": "message", "signalRef": "signal", "errorRef": "error",
+                      "escalationRef": "escalation"}
+_PROCESS_REFERENCES = {"sourceRef": "sequenceFlow", "targetRef": "sequenceFlow", "attachedToRef": "boundaryEvent"}
+
+
+def dangling_references(roots: Mapping[str, Any]) -> list[dict[str, Any]]:
+    defined = {kind: {str(e.get("id")) for root in roots.values() for e in root.iter(f"{BPMN}{kind}")}
+               for kind in _BUNDLE_REFERENCES.values()}
+    problems = []
+    for name, root in roots.items():
+        ids = {str(e.get("id")) for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+        for element in root.iter():
+            if not isinstance(element.tag, str) or not element.tag.startswith(BPMN):
+                continue
+            tag = element.tag.removeprefix(BPMN)
+            for attribute, kind in _BUNDLE_REFERENCES.items():
+                ref = element.get(attribute)
+                if ref is not None and tag != "messageFlow" and ref not in defined[kind]:
+                    problems.append(_dangling(name, element, attribute, ref, f"no bpmn:{kind} in the bundle has",
+                                              f"define a bpmn:{kind} with id '{ref}' at the top of the file (in "
+                                              f"the modeller, pick or create the {kind} on the event), or name "
+                                              "an existing one"))
+            for attribute, holder in _PROCESS_REFERENCES.items():
+                ref = element.get(attribute)
+                if tag == holder and ref is not None and ref not in ids:
+                    problems.append(_dangling(name, element, attribute, ref, "no element of the file has",
+                                              "connect it to an element of the diagram (save the file again "
+                                              "from the modeller)"))
+    return problems
+
+
+def _dangling(file: str, element: Any, attribute: str, ref: str, missing: str, fix: str) -> dict[str, Any]:
+    # An event definition has no name of its own: the problem is its event's.
+    owner = element.getparent() if element.tag.endswith("EventDefinition") else element
+    return {"file": file, "element_id": owner.get("id"), "line": element.sourceline,
+            "reason": f"{attribute} '{ref}' names nothing: {missing} the id '{ref}'", "fix": fix}
 
 
 def unmatched_links(roots: Mapping[str, Any]) -> list[dict[str, Any]]:

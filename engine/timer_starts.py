@@ -39,8 +39,15 @@ def plan(bundle: spiff.ParsedBundle, roots: Mapping[str, Any],
             workflow.do_engine_steps()
         except (spiff.WorkflowException, ScriptError) as error:
             incident = describe_failure(error)
-            raise DeployRefused([{"file": bpmn_xml.file_of(roots, process_id), "element_id": incident.element_id,
-                                  "line": incident.line, "reason": incident.message}]) from error
+            # The incident's line counts within the expression; the problem's line is the file's,
+            # where the timer's expression sits, the expression's own told in words.
+            within = f" (line {incident.line} of the expression)" if incident.line and incident.line > 1 else ""
+            raise DeployRefused([{"file": bpmn_xml.file_of(roots, process_id),
+                                  "element_id": incident.element_id or process_id,
+                                  "line": bpmn_xml.timer_line(roots, incident.element_id),
+                                  "reason": f"the timer start could not be evaluated{within}: {incident.message}",
+                                  "fix": "give the start timer a time in quotes, e.g. \"R/P1D\" (daily) or "
+                                         "\"2027-03-01T09:00:00+00:00\", or an expression that gives one"}]) from error
         planned[process_id] = spiff.start_timer(workflow)
     return planned
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -72,11 +73,18 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         deployed = get_engine().deploy(files, CLI_DEPLOYER)
     except DeployRefused as refused:
         for problem in refused.problems:
-            click.echo(f"{problem['file']}:{problem.get('line') or '-'}: {problem['element_id'] or '-'}: "
-                       f"{problem['reason']}" + (f" ({problem['fix']})" if problem.get("fix") else ""), err=True)
+            click.echo(problem_line(problem), err=True)
         raise click.ClickException("deploy refused; nothing was stored") from refused
     for item in deployed:
         click.echo(f"{item.process_id} version {item.version} sha256 {item.sha256[:12]}")
+
+
+def problem_line(problem: dict[str, Any]) -> str:
+    """One refusal as ``file:line: process: element 'name': reason (fix)``, as the API's details say it."""
+    name = f" '{problem['element_name']}'" if problem.get("element_name") else ""
+    return (f"{problem['file']}:{problem.get('line') or '-'}: {problem.get('process_id') or '-'}: "
+            f"{problem.get('element_id') or '-'}{name}: {problem['reason']}"
+            + (f" ({problem['fix']})" if problem.get("fix") else ""))
 
 
 def check_frameworks() -> None:

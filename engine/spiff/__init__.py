@@ -12,7 +12,8 @@ touches this package only. Where the engine departs from the bare library, it do
 - task states have names (states.py), never the library's numbers;
 - link events are joined throw to catch before parsing (links.py); an event-based gateway's waits are
   listed branch by branch (tasks.py ``waiting_events``); a timer start fires once in its instance;
-  an interrupting event subprocess interrupts (event_subprocesses.py); conditional events are
+  an interrupting event subprocess interrupts (event_subprocesses.py), and an error or escalation one
+  waits for its event, and a signal end event throws (parsing.py); conditional events are
   re-evaluated after every step (conditions.py); data objects are named by their names (parsing.py).
 
 tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.
@@ -82,6 +83,7 @@ from engine.spiff.timers import (
     cycle_expression,
     cycle_period_s,
     fire_start_timers,
+    is_iso_duration,
     is_timer_date,
     start_timer,
     timer_due_times,
@@ -101,9 +103,9 @@ __all__ = [
     "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "cycle_expression", "cycle_period_s",
     "data_at", "find_task",
     "fire_start_timers", "flatten", "has_ready_automatic_tasks", "path_length", "has_timer_start", "human_task_types",
-    "install_month_end_clamping", "is_completed", "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs",
-    "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth",
-    "process_changes", "ProcessChanges", "read_state",
+    "install_month_end_clamping", "is_completed", "is_iso_duration", "is_ready", "is_timer_date", "iter_lanes",
+    "iter_task_specs", "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle",
+    "parsing_depth", "process_changes", "ProcessChanges", "read_state",
     "read_time_from", "ready_human_tasks", "send_message", "sources_of", "spec_type", "start_timer",
     "task_properties", "task_properties_of_spec", "tasks_changed_since", "thrown_messages", "timer_due_times",
     "waiting_messages",

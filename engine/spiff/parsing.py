@@ -11,6 +11,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.event_parsers import (
+    CANCEL_EVENT_XPATH,
+    CONDITIONAL_EVENT_XPATH,
+    ERROR_EVENT_XPATH,
+    ESCALATION_EVENT_XPATH,
+    MESSAGE_EVENT_XPATH,
+    SIGNAL_EVENT_XPATH,
+    TERMINATION_EVENT_XPATH,
+    TIMER_EVENT_XPATH,
+)
+from SpiffWorkflow.bpmn.specs.defaults import EndEvent, StartEvent
+from SpiffWorkflow.spiff.parser.event_parsers import SpiffEndEventParser, SpiffStartEventParser
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.spiff import event_subprocesses, links
@@ -45,9 +58,43 @@ class ParsedBundle:
     subprocess_specs: dict[str, dict[str, ProcessSpec]] = field(default_factory=dict)
 
 
+class _StartEventParser(SpiffStartEventParser):
+    """Start events with error and escalation definitions too (an event subprocess's). The library's
+    start parser reads only message, signal, timer and conditional definitions, so an error or
+    escalation event subprocess had a plain start and ran when its workflow started, whether or not
+    anything was thrown."""
+
+    def create_task(self) -> Any:
+        event_definition = self.get_event_definition([MESSAGE_EVENT_XPATH, SIGNAL_EVENT_XPATH, TIMER_EVENT_XPATH,
+                                                       CONDITIONAL_EVENT_XPATH, ERROR_EVENT_XPATH,
+                                                       ESCALATION_EVENT_XPATH])
+        task = self._create_task(event_definition)
+        self.spec.start.connect(task)
+        return task
+
+
+class _EndEventParser(SpiffEndEventParser):
+    """End events with signal definitions too: the library's end parser reads message, cancel, error,
+    escalation and terminate definitions only, so a signal end event ended without throwing."""
+
+    def create_task(self) -> Any:
+        event_definition = self.get_event_definition([MESSAGE_EVENT_XPATH, CANCEL_EVENT_XPATH, ERROR_EVENT_XPATH,
+                                                       ESCALATION_EVENT_XPATH, TERMINATION_EVENT_XPATH,
+                                                       SIGNAL_EVENT_XPATH])
+        task = self._create_task(event_definition)
+        task.connect(self.spec.end)
+        return task
+
+
+class _Parser(SpiffBpmnParser):
+    OVERRIDE_PARSER_CLASSES = {**SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+                               full_tag("startEvent"): (_StartEventParser, StartEvent),
+                               full_tag("endEvent"): (_EndEventParser, EndEvent)}
+
+
 def new_parser() -> Any:
     """SpiffWorkflow's parser with its schema validation (``get_process_ids``, ``get_spec``...)."""
-    return SpiffBpmnParser(validator=VALIDATOR)
+    return _Parser(validator=VALIDATOR)
 
 
 def add_file(parser: Any, name: str, root: Any) -> None:

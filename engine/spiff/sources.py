@@ -14,10 +14,16 @@ from engine.spiff.types import TaskSpec
 _DMN_INPUT = re.compile(r"(\?)(?=(?:[^'\"]|['\"][^'\"]*['\"])*$)")  # SpiffWorkflow's own '?' rule
 
 
+_TIMER_KINDS = {"DurationTimerEventDefinition": "duration", "TimeDateEventDefinition": "date",
+                "CycleTimerEventDefinition": "cycle"}
+
+
 class Source(NamedTuple):
     what: str  # "script", "condition", "timer expression", "DMN rule 3 input"...
     code: str
     mode: Literal["eval", "exec"]
+    timer: str | None = None  # "duration", "date" or "cycle" for a timer's expression
+    node_id: str | None = None  # the XML id of a DMN cell or input, which sits in another file
 
 
 def sources_of(task_spec: TaskSpec) -> Iterator[Source]:
@@ -51,8 +57,10 @@ def _event_sources(definition: Any) -> Iterator[Source]:
     kind = type(definition).__name__
     expression = getattr(definition, "expression", None)
     if isinstance(expression, str) and expression:
-        label = "timer expression" if kind in TIMER_EVENTS else "message payload expression"
-        yield Source(label, expression, "eval")
+        if kind in TIMER_EVENTS:
+            yield Source("timer expression", expression, "eval", _TIMER_KINDS.get(kind))
+        else:
+            yield Source("message payload expression", expression, "eval")
     for prop in [*getattr(definition, "correlation_properties", []), *getattr(definition, "process_correlations", [])]:
         if isinstance(getattr(prop, "retrieval_expression", None), str):
             yield Source(f"correlation '{prop.name}'", prop.retrieval_expression, "eval")
@@ -63,16 +71,16 @@ def _event_sources(definition: Any) -> Iterator[Source]:
 def _dmn_sources(table: Any) -> Iterator[Source]:
     for column in getattr(table, "inputs", []):
         if isinstance(getattr(column, "expression", None), str):
-            yield Source("DMN input", column.expression, "eval")
+            yield Source("DMN input", column.expression, "eval", node_id=getattr(column, "id", None))
     for rule in getattr(table, "rules", []):
         row = getattr(rule, "row_number", "?")
         for entry in getattr(rule, "inputEntries", []):
             for cell in getattr(entry, "lhs", []):
                 if isinstance(cell, str) and cell.strip() not in ("", "-"):
-                    yield Source(f"DMN rule {row} input", _as_comparison(cell), "eval")
+                    yield Source(f"DMN rule {row} input", _as_comparison(cell), "eval", node_id=entry.id)
         for entry in getattr(rule, "outputEntries", []):
             if isinstance(getattr(entry, "text", None), str) and entry.text.strip():
-                yield Source(f"DMN rule {row} output", entry.text, "eval")
+                yield Source(f"DMN rule {row} output", entry.text, "eval", node_id=entry.id)
 
 
 def _as_comparison(cell: str) -> str:

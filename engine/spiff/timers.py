@@ -72,6 +72,17 @@ def cycle_period_s(value: Any) -> float | None:
     return float(duration.total_seconds())
 
 
+def is_iso_duration(value: Any) -> bool:
+    """Does the library read ``value`` as the ISO 8601 duration of a duration timer (``"P14D"``)?"""
+    if not isinstance(value, str) or not value.upper().startswith("P"):
+        return False
+    try:
+        TimerEventDefinition.parse_iso_duration(value)
+    except Exception:  # the library raises a bare Exception('Invalid duration')
+        return False
+    return True
+
+
 def is_timer_date(task: Any, expression: str) -> bool:
     """Is ``expression`` the date expression of the task's timer-date event?"""
     definition = getattr(task.task_spec, "event_definition", None)

@@ -43,9 +43,29 @@ def test_deploy_command_deploys_files_and_reports_refusals(ctx: Flask, tmp_path:
     broken.write_text("<bpmn:definitions")
     refused = runner.invoke(args=["deploy", str(broken)])
     assert refused.exit_code != 0
-    assert "broken.bpmn:1: -: XML does not parse" in refused.output
+    assert "broken.bpmn:1: -: -: XML does not parse" in refused.output
     assert "deploy refused; nothing was stored" in refused.output
     assert db.session.scalar(select(func.count()).select_from(DefinitionVersion)) == 1
+
+
+def test_deploy_command_names_the_process_element_and_line_of_a_refusal(ctx: Flask, tmp_path: Path) -> None:
+    runner = ctx.test_cli_runner()
+    timer = tmp_path / "timer.bpmn"
+    timer.write_text(
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">\n'
+        '  <bpmn:process id="p" isExecutable="true">\n'
+        '    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>\n'
+        '    <bpmn:intermediateCatchEvent id="wait" name="Wait"><bpmn:incoming>f1</bpmn:incoming>\n'
+        '      <bpmn:timerEventDefinition><bpmn:timeDuration>P14D</bpmn:timeDuration></bpmn:timerEventDefinition>\n'
+        '    </bpmn:intermediateCatchEvent>\n'
+        '    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait" />\n'
+        '  </bpmn:process>\n</bpmn:definitions>\n')
+    refused = runner.invoke(args=["deploy", str(timer)])
+    assert refused.exit_code != 0
+    assert ("timer.bpmn:5: p: wait 'Wait': timer duration P14D is not in quotes: this engine evaluates a timer "
+            "as a Python expression, so P14D is read as the name of a variable and the timer would fail when an "
+            'instance reached it (write it in quotes: "P14D")') in refused.output
+    assert db.session.scalar(select(func.count()).select_from(DefinitionVersion)) == 0
 
 
 def test_the_migrations_create_exactly_the_models(ctx: Flask) -> None:

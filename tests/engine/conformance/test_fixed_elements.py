@@ -88,12 +88,41 @@ def test_error_event_subprocess_handles_an_error_end_event(run: Driver) -> None:
     assert "handle" in run.path(instance) and run.status(instance) == "completed"
 
 
+def test_error_event_subprocess_waits_for_its_error(run: Driver) -> None:
+    """The library parsed an error (or escalation) start as a plain start: the handler ran when the
+    instance started, whether or not anything was thrown."""
+    assert run.deploy("event_subprocess_error_after_work.bpmn").status_code == 201
+    fine, failing = run.start("event_subprocess_error_after_work"), run.start("event_subprocess_error_after_work")
+    assert "handle" not in run.path(fine) and run.open_tasks(fine) == ["work"]
+    run.complete(fine, "work", fail=False)
+    assert "handle" not in run.path(fine) and run.path(fine)[-1] == "end" and run.status(fine) == "completed"
+    run.complete(failing, "work", fail=True)
+    assert "handle" in run.path(failing) and "end" not in run.path(failing) and run.status(failing) == "completed"
+
+
 def test_escalation_event_subprocess_runs_beside_the_main_flow(run: Driver) -> None:
     assert run.deploy("event_subprocess_escalation.bpmn").status_code == 201
     instance = run.start("event_subprocess_escalation")
     assert "handle" in run.path(instance) and run.open_tasks(instance) == ["work"]
     run.complete(instance, "work")
     assert run.status(instance) == "completed"
+
+
+def test_interrupting_escalation_event_subprocess_cancels_the_main_flow(run: Driver) -> None:
+    assert run.deploy("event_subprocess_escalation_interrupting.bpmn").status_code == 201
+    instance = run.start("event_subprocess_escalation_interrupting")
+    assert run.open_tasks(instance) == ["more_work", "work"]
+    run.complete(instance, "work")  # the escalation is thrown after it
+    assert run.cancelled(instance) == ["more_work"] and "handle" in run.path(instance)
+    assert run.open_tasks(instance) == [] and run.status(instance) == "completed"
+
+
+def test_non_interrupting_signal_event_subprocess_leaves_the_main_flow(run: Driver) -> None:
+    assert run.deploy("event_subprocess_signal_non_interrupting.bpmn").status_code == 201
+    instance = run.start("event_subprocess_signal_non_interrupting")
+    assert "handle" in run.path(instance) and run.open_tasks(instance) == ["work"]
+    run.complete(instance, "work")
+    assert run.path(instance)[-1] == "end" and run.status(instance) == "completed"
 
 
 def test_signal_event_subprocess_interrupts_on_a_signal_of_its_own_instance(run: Driver) -> None:
@@ -136,6 +165,14 @@ def test_a_signal_reaches_every_instance_waiting_for_it(run: Driver) -> None:
     assert all(row.delivered_at is not None for row in outbox)
     for instance in waiting:
         assert run.path(instance)[-3:] == ["hear", "went", "end"] and run.status(instance) == "completed"
+
+
+def test_a_signal_end_event_reaches_a_waiting_instance(run: Driver) -> None:
+    """The library's end event parser reads no signal definition: a signal end event ended quietly."""
+    assert run.deploy("signal_end_event.bpmn").status_code == 201
+    waiting = run.start("signal_end_waiter")
+    assert run.status(run.start("signal_end_thrower")) == "completed"
+    assert run.path(waiting)[-2:] == ["hear", "end"] and run.status(waiting) == "completed"
 
 
 def test_a_signal_from_another_instance_starts_an_interrupting_event_subprocess(run: Driver) -> None:

@@ -51,13 +51,29 @@ def test_each_reference_model_is_refused_naming_process_element_line_and_the_cha
     assert (problem["process_id"], problem["element_id"], problem["element_name"], problem["line"]) == (
         process_id, element_id, element_name, line)
     assert reason in problem["reason"] and fix in problem["fix"]
+    for each in response.json["error"]["details"]:  # every problem, not only the first, is placed and has a fix
+        assert each["process_id"] and each["element_id"] and each["line"] and each["fix"], each
+
+
+def test_c_9_1_names_every_edit_it_needs(run: Driver) -> None:
+    """Its lane, and its two timers written bare as other tools write them (refused at deploy: this engine
+    evaluates a timer as Python, so they would fail only when an instance reached them)."""
+    details = upload(run, "C.9.1.bpmn", (MIWG / "C.9.1.bpmn").read_bytes()).json["error"]["details"]
+    assert [(p["element_id"], p["element_name"], p["line"], p["fix"]) for p in details] == [
+        ("UserTask_CallCustomer", "Call customer", 29,
+         "draw a lane for the group who does the task and put the task in it"),
+        ("BoundaryEvent_1", "daily", 46, 'write it in quotes: "R6/P1D"'),
+        ("BoundaryEvent_2", "1 week", 52, 'write it in quotes: "P7D"'),
+    ]
+    assert "timer cycle R6/P1D is not in quotes" in details[1]["reason"]
+    assert "timer duration P7D is not in quotes" in details[2]["reason"]
 
 
 def c91_edited() -> bytes:
-    """C.9.1 with the two edits it needs, as a process owner would make them in the modeller:
-    1. the deploy error: put 'Call customer' in a lane naming a group (case_manager);
-    2. not named at deploy (its timers compile as Python, and fail when they start): quote the timer
-       expressions, which this engine evaluates as Python ("R6/P1D", "P7D").
+    """C.9.1 with the edits its deploy errors name (test_c_9_1_names_every_edit_it_needs), as a process
+    owner would make them in the modeller:
+    1. put 'Call customer' in a lane naming a group (case_manager);
+    2. quote the timer expressions, which this engine evaluates as Python ("R6/P1D", "P7D").
     The Camunda/Zeebe extensions stay; the engine ignores them."""
     text = (MIWG / "C.9.1.bpmn").read_text()
     lane = ('<bpmn:laneSet id="c91_lanes"><bpmn:lane id="c91_lane" name="case_manager">'

@@ -48,6 +48,25 @@ def test_multi_instance_sequential_over_a_collection_collects_the_outputs(run: D
     assert run.path(instance) == ["start", "double", "double", "double", "double", "end"]
 
 
+def test_multi_instance_sequential_with_cardinality_opens_one_instance_at_a_time(run: Driver) -> None:
+    assert run.deploy("multi_instance_sequential_cardinality.bpmn").status_code == 201
+    instance = run.start("multi_instance_sequential_cardinality", visits=3)
+    for done in range(3):
+        assert run.open_tasks(instance) == ["visit"]
+        run.complete(instance, "visit")
+        assert run.path(instance).count("visit") == done + 1 + (done == 2)  # the parent completes last
+    assert run.path(instance)[-1] == "end" and run.status(instance) == "completed"
+
+
+def test_multi_instance_parallel_over_a_collection_collects_the_outputs(run: Driver) -> None:
+    assert run.deploy("multi_instance_parallel_collection.bpmn").status_code == 201
+    instance = run.start("multi_instance_parallel_collection", items=[1, 2, 3])
+    assert run.status(instance) == "completed"
+    assert run.instance(instance)["data"]["results"] == [2, 4, 6]
+    assert run.path(instance)[0] == "start" and run.path(instance).count("double") == 4
+    assert run.path(instance)[-1] == "end"
+
+
 def test_call_activity_passes_its_inputs_and_returns_only_its_outputs(run: Driver) -> None:
     assert run.deploy("call_activity.bpmn").status_code == 201
     instance = run.start("call_activity", n=21)
