@@ -163,14 +163,14 @@ def test_case_management_with_a_task_inserted_into_its_xml() -> None:
     old = path.read_bytes()
     new = old.decode()
     for before, after in (
-        ('<bpmn:sequenceFlow id="c04" sourceRef="assess" targetRef="plan"/>',
+        ('<bpmn:sequenceFlow id="c04" sourceRef="assess" targetRef="record_assessment_indicators"/>',
          '<bpmn:sequenceFlow id="c04" sourceRef="assess" targetRef="consent"/>'
-         '<bpmn:sequenceFlow id="c04b" sourceRef="consent" targetRef="plan"/>'
+         '<bpmn:sequenceFlow id="c04_consent" sourceRef="consent" targetRef="record_assessment_indicators"/>'
          '<bpmn:userTask id="consent" name="Record consent"><bpmn:extensionElements><spiffworkflow:properties>'
          '<spiffworkflow:property name="form" value="consent"/></spiffworkflow:properties></bpmn:extensionElements>'
-         '<bpmn:incoming>c04</bpmn:incoming><bpmn:outgoing>c04b</bpmn:outgoing></bpmn:userTask>'),
-        ('<bpmn:incoming>c04</bpmn:incoming><bpmn:outgoing>c05</bpmn:outgoing>',
-         '<bpmn:incoming>c04b</bpmn:incoming><bpmn:outgoing>c05</bpmn:outgoing>'),
+         '<bpmn:incoming>c04</bpmn:incoming><bpmn:outgoing>c04_consent</bpmn:outgoing></bpmn:userTask>'),
+        ('<bpmn:incoming>c04</bpmn:incoming><bpmn:outgoing>c04a</bpmn:outgoing>',
+         '<bpmn:incoming>c04_consent</bpmn:incoming><bpmn:outgoing>c04a</bpmn:outgoing>'),
         ('<bpmn:flowNodeRef>assess</bpmn:flowNodeRef>',
          '<bpmn:flowNodeRef>assess</bpmn:flowNodeRef><bpmn:flowNodeRef>consent</bpmn:flowNodeRef>'),
     ):
@@ -178,7 +178,7 @@ def test_case_management_with_a_task_inserted_into_its_xml() -> None:
         new = new.replace(before, after)
     files = {"case_management.bpmn": old}
     assert describe_changes(files, {"case_management.bpmn": new.encode()}, "case_management") == [
-        "New task 'Record consent' between 'Assess the whole family' and 'Agree the Family Action Plan'"]
+        "New task 'Record consent' between 'Assess the whole family' and 'Add the indicators the assessment found'"]
     assert describe_changes(files, files, "case_management") == []
 
 
