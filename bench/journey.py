@@ -25,6 +25,7 @@ from bench.db import build_app, database_url
 from bench.stats import Outcome, summary_ms
 from engine import spiff
 from engine.access import Actor
+from engine.identity import create_user
 from engine.models import HumanTask, TaskStatus
 from web.cli import DEFAULT_BUNDLE, bundle_files
 from web.council import ensure_groups, ensure_teams
@@ -77,6 +78,10 @@ def _persisted(backend: str, journeys: int) -> tuple[list[float], Any]:
             engine = get_engine()
             ensure_groups(db.session())
             ensure_teams(db.session())
+            # Allocation offers only the team's case managers: the people must exist and be members.
+            for actor in ACTORS.values():
+                create_user(db.session(), actor.username, groups=sorted(actor.groups), teams=sorted(actor.teams),
+                            now=engine.clock.now())
             db.session.commit()
             engine.deploy(bundle_files((DEFAULT_BUNDLE,)), ADMIN)
             today = engine.clock.now().date().isoformat()
@@ -112,6 +117,8 @@ CANNED = {
         "triage_escalation": {"group": "team_manager", "team": TEAM, "due_at": "2099-01-08T17:00:00+00:00"}},
     "record_triage": lambda p: {"ok": True, "family_ref": "F-1", "matched": False, "eligible": True,
                                 "headline_issues": [2, 5], "team": TEAM, "route": "case_management"},
+    "record_indicators": lambda p: {"family_ref": "F-1", "eligible": True, "headline_issues": [2, 5],
+                                    "indicators": [], "found": [], "added": False},
     "next_review": lambda p: {"due_at": "2099-01-01T17:00:00+00:00", "months": 3, "escalation": {
         "group": None, "team": None, "due_at": "2099-01-08T17:00:00+00:00"}},
     "open_outcomes": lambda p: {"windows": [{"outcome_id": 1, "sustained_at": "2099-01-01T00:00:00+00:00"}],
