@@ -78,7 +78,7 @@ def _persisted(backend: str, journeys: int) -> tuple[list[float], Any]:
             ensure_groups(db.session())
             ensure_teams(db.session())
             db.session.commit()
-            engine.deploy(bundle_files((DEFAULT_BUNDLE,)), ADMIN)
+            engine.deploy(bundle_files((DEFAULT_BUNDLE,)), ADMIN, "Deployed by the benchmark")
             today = engine.clock.now().date().isoformat()
             samples = []
             for _ in range(journeys):
