@@ -134,8 +134,9 @@ class Definitions:
         versions.check_not_overtaken(session, seen, sorted(hashes))
         if not versions.changed(session, hashes):  # every process as its current version: nothing to write
             return self._as_deployed(versions.publish_nothing(session, hashes))
+        # A bundle deployed before (a rollback of all its files) is reused: its files are stored already.
         row = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
-        if row is None:  # a bundle seen before (a rollback) is reused: its files are already stored
+        if row is None:
             row = self._store_bundle(session, files, bundle, roots, sha=sha, actor=actor, now=now)
         try:
             published = versions.publish(session, row, roots, hashes, note=note, actor=actor, now=now)

@@ -186,6 +186,8 @@ def test_the_definitions_api_is_for_process_owners_and_admins(api: Api) -> None:
         assert refused.json["error"]["message"] == "only administrators and process owners read the definitions"
         assert api.get(path, as_="admin").status_code == 200, path
     for path in ("/api/v1/definitions/callee/versions/2", "/api/v1/definitions/nobody/versions/1",
+                 "/api/v1/definitions/callee/versions/2147483648",
+                 "/api/v1/definitions/callee/versions/2147483648/files/callee.bpmn",
                  "/api/v1/definitions/callee/versions/1/files/other.bpmn"):
         assert api.get(path, as_="owner").status_code == 404, path
 

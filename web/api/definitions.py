@@ -14,7 +14,7 @@ from engine.queries import process_version, process_versions
 from web.api import api
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.api.schemas import DefinitionsSchema, DeployResultSchema, ProcessVersionDetailSchema
+from web.api.schemas import INT_MAX, DefinitionsSchema, DeployResultSchema, ProcessVersionDetailSchema
 from web.extensions import db
 from web.wiring import get_engine
 
@@ -47,6 +47,14 @@ def deploy() -> ResponseReturnValue:
     return DeployResultSchema().dump({"versions": deployed, "created": created}), 201 if created else 200
 
 
+def _version(process_id: str, number: int) -> tuple[Any, Any, Any, int]:
+    """The version, its properties, its bundle and the current number; a number beyond the INTEGER
+    column cannot exist (PostgreSQL would refuse it in the query): 404 like any other unknown one."""
+    if number > INT_MAX:
+        raise NotFound(f"process '{process_id}' has no version {number}")
+    return process_version(db.session(), process_id, number)
+
+
 def _definition_manager() -> Actor:
     actor = current_actor()
     if not actor.may_deploy:
@@ -69,7 +77,7 @@ def list_definitions() -> ResponseReturnValue:
 @api.get("/definitions/<process_id>/versions/<int:number>")
 def get_version(process_id: str, number: int) -> ResponseReturnValue:
     _definition_manager()
-    version, process, bundle, current = process_version(db.session(), process_id, number)
+    version, process, bundle, current = _version(process_id, number)
     return ProcessVersionDetailSchema().dump({
         **_summary(version), "process_id": process_id, "name": process.name, "current": version.number == current,
         "bundle": bundle.version, "properties": process.properties,
@@ -80,7 +88,7 @@ def get_version(process_id: str, number: int) -> ResponseReturnValue:
 @api.get("/definitions/<process_id>/versions/<int:number>/files/<name>")
 def get_version_file(process_id: str, number: int, name: str) -> ResponseReturnValue:
     _definition_manager()
-    _, _, bundle, _ = process_version(db.session(), process_id, number)
+    _, _, bundle, _ = _version(process_id, number)
     text = bundle.files.get(name)
     if text is None:
         raise NotFound(f"version {number} of '{process_id}' has no file '{name}'")
