@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from engine.diagrams import progress
 from engine.errors import Invalid
 from engine.models import DefinitionVersion, Instance, ProcessVersion
 from tests.fixtures.app import Api, open_task
@@ -62,6 +63,13 @@ def start(api: Api, process_id: str) -> int:
     return int(response.json["id"])
 
 
+def drawn(instance_id: int, process_id: str) -> set[str]:
+    """The element ids of the diagram drawing ``process_id`` for an instance."""
+    instance = db.session.get(Instance, instance_id)
+    assert instance is not None
+    return set(progress(db.session(), instance).files[process_id].nodes)
+
+
 def rows(model: type[Any]) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
@@ -79,6 +87,8 @@ def test_a_called_process_published_alone_reaches_new_instances_and_running_ones
 
     fresh = start(api, "caller")
     assert open_task(api, fresh)["bpmn_id"] == "step_b"  # the caller's own bundle still holds step_a
+    # and the case pages draw each instance's called process from its pinned version
+    assert "step_b" in drawn(fresh, "callee") and "step_a" in drawn(running, "callee")
     assert api.get(f"/api/v1/instances/{fresh}", as_="admin").json["pins"] == {"callee": 2, "caller": 1}
     shown = api.get(f"/api/v1/instances/{running}", as_="admin").json
     assert (shown["version"], shown["pins"]) == (1, {"callee": 1, "caller": 1})
