@@ -28,7 +28,7 @@ def checkpoint(ctx: Any, params: dict[str, Any]) -> dict[str, Any]:
 
 
 def deploy(engine: Engine, *paths: Path) -> None:
-    engine.deploy({p.name: p.read_bytes() for p in paths}, OWNER)
+    engine.deploy({p.name: p.read_bytes() for p in paths}, OWNER, "Deployed by the benchmark")
 
 
 def people(engine: Engine) -> None:

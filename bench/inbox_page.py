@@ -74,7 +74,8 @@ def run(url: str, open_tasks: int, calls: int) -> dict[str, Any]:
             set_password(db.session(), create_user(db.session(), username, groups=groups, teams=["team-4"], now=now),
                          PASSWORD)
         db.session.commit()
-        engine.deploy({"review.bpmn": (BPMN / "review.bpmn").read_bytes()}, Actor("bench", frozenset({"admin"})))
+        engine.deploy({"review.bpmn": (BPMN / "review.bpmn").read_bytes()}, Actor("bench", frozenset({"admin"})),
+                      "Deployed by the benchmark")
         version_id = db.session.query(DefinitionVersion.id).scalar()
         db.session.remove()
         results["load"] = scale.load(url, version_id, scale.ScaleSizes(open_tasks, open_tasks, open_tasks * 3))

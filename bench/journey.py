@@ -83,7 +83,7 @@ def _persisted(backend: str, journeys: int) -> tuple[list[float], Any]:
                 create_user(db.session(), actor.username, groups=sorted(actor.groups), teams=sorted(actor.teams),
                             now=engine.clock.now())
             db.session.commit()
-            engine.deploy(bundle_files((DEFAULT_BUNDLE,)), ADMIN)
+            engine.deploy(bundle_files((DEFAULT_BUNDLE,)), ADMIN, "Deployed by the benchmark")
             today = engine.clock.now().date().isoformat()
             samples = []
             for _ in range(journeys):

@@ -1,4 +1,4 @@
-"""Deploying bundles of BPMN/DMN files as immutable numbered versions, and the parsed-spec cache."""
+"""Deploying bundles of BPMN/DMN files as versions numbered per process, pins, and the parsed-spec cache."""
 
 from __future__ import annotations
 
@@ -12,16 +12,19 @@ from typing import Any
 
 from lxml import etree
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engine import bpmn_xml, deploy_problems, spiff
-from engine.errors import DeployRefused, NotFound
+from engine import bpmn_xml, deploy_problems, spiff, versions
+from engine.errors import DeployRefused, NotFound, PublishRace
 from engine.locking import serialised
 from engine.models import DefinitionMessage, DefinitionProcess, DefinitionVersion, Group
 from engine.spiff import SpiffWorkflowException, ValidationException
 from engine.steps import cycle_problem
 
 ALLOWED_SUFFIXES = (".bpmn", ".dmn")
+NOTE_LIMIT = versions.NOTE_LIMIT  # the longest change note, for the API to say so before any work
+_PINNED_CACHE_SIZE = 256  # distinct pin sets whose called specs are kept
 # Untrusted uploads: no external entities, no network, no huge trees.
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=False)
 
@@ -31,9 +34,9 @@ ExpressionChecker = Callable[[spiff.ParsedBundle, Mapping[str, Any]], list[dict[
 @dataclass(frozen=True)
 class DeployedProcess:
     process_id: str
-    version: int
-    sha256: str
-    created: bool = False  # False when identical content was deployed before
+    version: int  # the process's own number: 1, 2, 3... of this process
+    sha256: str  # the process's own content (engine/versions.py)
+    created: bool = False  # False when the content is its current version's: nothing was published
 
 
 @dataclass
@@ -86,28 +89,33 @@ class Definitions:
         self._operations = operations
         self._expression_checker = expression_checker
         self._cache: dict[int, LoadedVersion] = {}
+        self._bundles: dict[tuple[str, int], int] = {}  # (process id, version number) -> its bundle
+        # (process, bundle, pins) -> the called specs an instance with those pins runs
+        self._pinned: dict[tuple[str, int, tuple[tuple[str, int], ...]], dict[str, spiff.ProcessSpec]] = {}
         self._lock = threading.Lock()
 
     # -- deploy ---------------------------------------------------------------------------------
 
     def deploy(
-        self, session: Session, files: Mapping[str, bytes], *, actor: str, now: datetime,
+        self, session: Session, files: Mapping[str, bytes], *, actor: str, now: datetime, note: str,
         before_write: Callable[[spiff.ParsedBundle, Mapping[str, Any]], None] | None = None,
     ) -> list[DeployedProcess]:
-        """Validate and store a bundle; identical content again returns the existing version.
+        """Validate a bundle and publish the next version of each process whose content changed.
 
-        ``before_write`` runs on a valid new bundle before any row is written: whatever it evaluates
-        (and however long) holds no lock that another deploy would wait on.
+        Content identical to a process's current version publishes nothing for it (``created`` False);
+        identical to an older version, it is a new current version (a rollback). Every publish needs a
+        change ``note``. ``before_write`` runs on a valid bundle before any row is written: whatever it
+        evaluates (and however long) holds no lock that another deploy would wait on.
         """
+        note = versions.check_note(note)
         if not files:
             raise DeployRefused([_problem("-", None, "no files were uploaded")])
         files = {name: as_utf8(content) for name, content in files.items()}
         sha = bundle_sha256(files)
-        existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
-        if existing is not None:
-            return self._deployed(session, existing, created=False)
-        known_groups = set(session.scalars(select(Group.id)))
         roots = self._read(files)
+        # What this publish is checked against: another publish making a newer version meanwhile wins.
+        seen = versions.current_numbers(session, sorted(versions.top_level_processes(roots)))
+        known_groups = set(session.scalars(select(Group.id)))
         try:
             with spiff.parsing_depth():
                 bundle = self._parse(roots)
@@ -121,10 +129,24 @@ class Definitions:
                 before_write(bundle, roots)
         except DeployRefused as refused:  # every check's problems name process, element, line and a fix
             raise DeployRefused(deploy_problems.located(roots, refused.problems)) from None
+        hashes = versions.process_hashes(roots, sorted(bundle.specs))
         serialised(session, "deploy")  # concurrent deploys take numbers in turn (held until the commit)
-        existing = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
-        if existing is not None:  # the same bundle, deployed while this one was checked
-            return self._deployed(session, existing, created=False)
+        versions.check_not_overtaken(session, seen, sorted(hashes))
+        if not versions.changed(session, hashes):  # every process as its current version: nothing to write
+            return self._as_deployed(versions.publish_nothing(session, hashes))
+        # A bundle deployed before (a rollback of all its files) is reused: its files are stored already.
+        row = session.scalar(select(DefinitionVersion).where(DefinitionVersion.sha256 == sha))
+        if row is None:
+            row = self._store_bundle(session, files, bundle, roots, sha=sha, actor=actor, now=now)
+        try:
+            published = versions.publish(session, row, roots, hashes, note=note, actor=actor, now=now)
+        except IntegrityError as error:  # the unique (process_id, number): a publish the lock did not see
+            raise PublishRace("another publish of the same process won the race; look at the current "
+                              "version and publish again") from error
+        return self._as_deployed(published)
+
+    def _store_bundle(self, session: Session, files: Mapping[str, bytes], bundle: spiff.ParsedBundle,
+                      roots: Mapping[str, Any], *, sha: str, actor: str, now: datetime) -> DefinitionVersion:
         number = (session.scalar(select(func.max(DefinitionVersion.version))) or 0) + 1
         row = DefinitionVersion(
             version=number,
@@ -146,15 +168,12 @@ class Definitions:
         for message in bpmn_xml.messages(roots, bundle):
             session.add(DefinitionMessage(version_id=row.id, **message))
         session.flush()
-        return self._deployed(session, row, created=True)
+        return row
 
-    def _deployed(self, session: Session, row: DefinitionVersion, *, created: bool) -> list[DeployedProcess]:
-        ids = session.scalars(
-            select(DefinitionProcess.process_id)
-            .where(DefinitionProcess.version_id == row.id)
-            .order_by(DefinitionProcess.process_id)
-        )
-        return [DeployedProcess(process_id=p, version=row.version, sha256=row.sha256, created=created) for p in ids]
+    @staticmethod
+    def _as_deployed(published: list[versions.Published]) -> list[DeployedProcess]:
+        return [DeployedProcess(process_id=p.process_id, version=p.number, sha256=p.sha256, created=p.created)
+                for p in published]
 
     @staticmethod
     def _read(files: Mapping[str, bytes]) -> dict[str, Any]:
@@ -255,6 +274,8 @@ class Definitions:
         """Forget parsed versions (tests empty the database between cases, so ids are reused)."""
         with self._lock:
             self._cache.clear()
+            self._bundles.clear()
+            self._pinned.clear()
 
     def load(self, session: Session, version_id: int) -> LoadedVersion:
         cached = self._cache.get(version_id)
@@ -279,19 +300,75 @@ class Definitions:
         return cached
 
     def resolve(self, session: Session, process_id: str, version: int | None = None) -> LoadedVersion:
-        """The latest version holding ``process_id``, or the named version number."""
-        query = (
-            select(DefinitionVersion.id)
-            .join(DefinitionProcess, DefinitionProcess.version_id == DefinitionVersion.id)
-            .where(DefinitionProcess.process_id == process_id)
-        )
-        if version is not None:
-            query = query.where(DefinitionVersion.version == version)
-        version_id = session.scalar(query.order_by(DefinitionVersion.version.desc()).limit(1))
-        if version_id is None:
-            suffix = f" version {version}" if version is not None else ""
+        """The bundle holding the current version of ``process_id``, or its version number ``version``."""
+        return self.load(session, self._bundle_of(session, process_id, version))
+
+    def _bundle_of(self, session: Session, process_id: str, number: int | None) -> int:
+        if number is not None:
+            cached = self._bundles.get((process_id, number))  # versions never change: kept for good
+            if cached is not None:
+                return cached
+        row = versions.find(session, process_id, number)
+        if row is None:
+            suffix = f" version {number}" if number is not None else ""
             raise NotFound(f"process '{process_id}'{suffix} is not deployed")
-        return self.load(session, version_id)
+        self._bundles[(process_id, row.number)] = row.bundle_id
+        return row.bundle_id
+
+    def pins(self, session: Session, process_id: str, version: int | None = None) -> dict[str, int]:
+        """What a new instance pins: the named (or current) version of its process and the current version
+        of every process it calls, transitively, each read from its own version's content."""
+        pinned: dict[str, int] = {}
+        queue: list[tuple[str, int | None]] = [(process_id, version)]
+        while queue:
+            called, number = queue.pop()
+            if called in pinned:
+                continue
+            row = versions.find(session, called, number)
+            if row is None:
+                if called == process_id:
+                    suffix = f" version {number}" if number is not None else ""
+                    raise NotFound(f"process '{process_id}'{suffix} is not deployed")
+                continue  # an embedded subprocess: part of its process's content
+            pinned[called] = row.number
+            self._bundles[(called, row.number)] = row.bundle_id
+            loaded = self.load(session, row.bundle_id)
+            queue.extend((key, None) for key in sorted(loaded.bundle.subprocess_specs.get(called, {})))
+        return pinned
+
+    def specs(self, session: Session, process_id: str, version_id: int,
+              pins: Mapping[str, int] | None) -> tuple[spiff.ProcessSpec, dict[str, spiff.ProcessSpec]]:
+        """An instance's spec and the specs of what it calls: from its pins, or (an instance from before
+        versions were kept per process) all from its own bundle."""
+        loaded = self.load(session, version_id)
+        spec, own = loaded.bundle.specs[process_id], loaded.bundle.subprocess_specs[process_id]
+        if not pins:
+            return spec, own
+        key = (process_id, version_id, tuple(sorted(pins.items())))
+        cached = self._pinned.get(key)
+        if cached is None:
+            cached = {}
+            self._collect(session, own, pins, cached)
+            with self._lock:
+                if len(self._pinned) >= _PINNED_CACHE_SIZE:
+                    self._pinned.pop(next(iter(self._pinned)))
+                self._pinned[key] = cached
+        return spec, cached
+
+    def _collect(self, session: Session, called: Mapping[str, spiff.ProcessSpec], pins: Mapping[str, int],
+                 into: dict[str, spiff.ProcessSpec]) -> None:
+        """Each called process from its pinned version's bundle (and what that version calls); an
+        embedded subprocess, versioned with its process, as its bundle holds it (pinned processes first, so
+        a called process's embedded subprocesses come from its pinned version, not an older bundle's)."""
+        for key, spec in sorted(called.items(), key=lambda item: item[0] not in pins):
+            if key in into:
+                continue
+            if key not in pins:
+                into[key] = spec
+                continue
+            loaded = self.load(session, self._bundle_of(session, key, pins[key]))
+            into[key] = loaded.bundle.specs[key]
+            self._collect(session, loaded.bundle.subprocess_specs.get(key, {}), pins, into)
 
 
 def _validation_problem(error: ValidationException, fallback_file: str) -> dict[str, Any]:

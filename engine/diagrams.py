@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
 from lxml import etree
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine import spiff
 from engine.definitions import Definitions
-from engine.models import DefinitionProcess, DefinitionVersion, Instance
+from engine.models import DefinitionVersion, Instance, ProcessVersion
 from engine.spiff import HumanTaskType, StoredWorkflow
 
 __all__ = ["DiagramFile", "Element", "ElementType", "HumanTaskType", "InstanceProgress", "StoredWorkflow",
-           "clear_cache", "elements_of_version", "human_task_types", "progress", "version_files"]
+           "clear_cache", "elements_of_instance", "elements_of_version", "human_task_types", "instance_files",
+           "progress", "version_files"]
 
 ElementType = Literal[
     "task", "userTask", "manualTask", "serviceTask", "scriptTask", "sendTask", "receiveTask", "businessRuleTask",
@@ -88,6 +89,29 @@ def clear_cache() -> None:
     _versions.clear()
 
 
+def instance_files(session: Session, instance: Instance) -> dict[str, DiagramFile]:
+    """The files drawing an instance's processes: each pinned process from its pinned version's bundle
+    (a called process published alone lives in another bundle than its caller)."""
+    own = version_files(session, instance.version_id)
+    if not instance.pins:
+        return own
+    found = dict(own)
+    wanted = [(p, n) for p, n in instance.pins.items() if p != instance.process_id]
+    if wanted:
+        rows = session.execute(select(ProcessVersion.process_id, ProcessVersion.bundle_id).where(
+            tuple_(ProcessVersion.process_id, ProcessVersion.number).in_(wanted)))
+        for process_id, bundle_id in rows:
+            drawn = version_files(session, bundle_id).get(process_id)
+            if drawn is not None:
+                found[process_id] = drawn
+    return found
+
+
+def elements_of_instance(session: Session, instance: Instance) -> dict[str, Element]:
+    """Every flow node of the versions an instance pinned, by element id."""
+    return {key: node for diagram in instance_files(session, instance).values() for key, node in diagram.nodes.items()}
+
+
 def elements_of_version(session: Session, version_id: int) -> dict[str, Element]:
     """Every flow node of a version, by element id."""
     return {key: node for diagram in version_files(session, version_id).values() for key, node in diagram.nodes.items()}
@@ -95,17 +119,19 @@ def elements_of_version(session: Session, version_id: int) -> dict[str, Element]
 
 def progress(session: Session, instance: Instance) -> InstanceProgress:
     """Where each workflow of the instance is, and the files that draw them."""
-    return InstanceProgress(spiff.read_state(instance.state, instance.process_id),
-                            version_files(session, instance.version_id))
+    return InstanceProgress(spiff.read_state(instance.state, instance.process_id), instance_files(session, instance))
 
 
 def human_task_types(session: Session, definitions: Definitions) -> list[HumanTaskType]:
-    """The user and manual tasks of the latest version of each deployed process (and what it calls),
+    """The user and manual tasks of the current version of each deployed process (and what it calls),
     by name, each with its lane. Read from the parsed definitions (cached per version), so it costs
     nothing per open task."""
+    newest = (select(ProcessVersion.process_id, func.max(ProcessVersion.number).label("number"))
+              .group_by(ProcessVersion.process_id).subquery())
     latest = session.execute(
-        select(DefinitionProcess.process_id, func.max(DefinitionProcess.version_id))
-        .group_by(DefinitionProcess.process_id).order_by(DefinitionProcess.process_id)
+        select(ProcessVersion.process_id, ProcessVersion.bundle_id)
+        .join(newest, (newest.c.process_id == ProcessVersion.process_id) & (newest.c.number == ProcessVersion.number))
+        .order_by(ProcessVersion.process_id)
     ).all()
     found: dict[str, HumanTaskType] = {}
     for process_id, version_id in latest:

@@ -4,6 +4,7 @@
       NotFound            an id that does not exist, or that the caller may not see
       Forbidden           a visible resource and an action the caller may not take
       Conflict            already completed, claimed by another, lost race, ambiguous message
+        PublishRace       another publish made a new current version of the same process meanwhile
       Invalid             input that fails validation; ``details`` holds the field errors
         DeployRefused     a bundle that fails deploy validation (file, element id, reason)
       ScriptError         a script or expression failed, or broke the sandbox policy or its limits
@@ -54,6 +55,13 @@ class Forbidden(EngineError):
 
 class Conflict(EngineError):
     code = "conflict"
+
+
+class PublishRace(Conflict):
+    """Two publishes of one process at once: the first takes the next number, the second is refused
+    (it was checked against a current version that is no longer current)."""
+
+    code = "publish_race"
 
 
 class Invalid(EngineError):

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -120,6 +121,28 @@ class DefinitionProcess(Base):
     properties: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class ProcessVersion(Base):
+    """One published version of one process, numbered 1, 2, 3... per process whatever bundle it came in.
+
+    The newest number is the process's current version. ``bundle_id`` is the bundle that holds its
+    content (an older bundle again when a rollback republishes its content). Immutable once written.
+    """
+
+    __tablename__ = "process_version"
+    # Two publishes racing for one process cannot both take a number: the loser's insert fails.
+    __table_args__ = (UniqueConstraint("process_id", "number", name="uq_process_version_number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(255))
+    number: Mapped[int] = mapped_column(Integer)
+    bundle_id: Mapped[int] = mapped_column(ForeignKey("definition_version.id"))
+    sha256: Mapped[str] = mapped_column(String(64))  # the process's own content (engine/versions.py)
+    note: Mapped[str] = mapped_column(Text)
+    published_by: Mapped[str] = mapped_column(String(150))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    diff_summary: Mapped[str] = mapped_column(Text, default="")
+
+
 class Instance(Base):
     __tablename__ = "instance"
     __table_args__ = (Index("ix_instance_due", "status", "next_timer_due_at"),)
@@ -127,6 +150,9 @@ class Instance(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("definition_version.id"))
     process_id: Mapped[str] = mapped_column(String(255))
+    # {process id: version number} of its process and every process it calls, pinned when it was created;
+    # None for instances created before versions were kept per process (they read their bundle).
+    pins: Mapped[dict[str, int] | None] = mapped_column(JSON)
     business_key: Mapped[str | None] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(20), default=InstanceStatus.ACTIVE)
     # SpiffWorkflow's serialized state without the spec (the spec lives once, in the version).
@@ -385,6 +411,7 @@ __all__ = [
     "InstanceStatus",
     "MessageWait",
     "OutboxMessage",
+    "ProcessVersion",
     "TaskStatus",
     "Team",
     "TeamMember",

@@ -28,6 +28,7 @@ from engine.models import (
     Instance,
     InstanceStatus,
     OutboxMessage,
+    ProcessVersion,
     TaskStatus,
 )
 
@@ -64,8 +65,9 @@ class TaskPage:
 @dataclass
 class InstanceView:
     instance: Instance
-    version: int
+    version: int  # the version of its own process it runs
     open_tasks: list[HumanTask]
+    pins: dict[str, int]  # {process id: version number} of its process and every process it calls
 
 
 def encode_cursor(task: HumanTask) -> str:
@@ -170,7 +172,7 @@ def get_instance(session: Session, actor: Actor, instance_id: int, *,
     row = session.get(Instance, instance_id)
     if row is None or not instance_visible(session, actor, instance_id, bound):
         raise NotFound(f"instance {instance_id} not found", instance_id=instance_id)
-    version = session.scalar(select(DefinitionVersion.version).where(DefinitionVersion.id == row.version_id))
+    pins = instance_pins(session, row)
     open_tasks = list(
         session.scalars(
             select(HumanTask)
@@ -178,7 +180,18 @@ def get_instance(session: Session, actor: Actor, instance_id: int, *,
             .order_by(HumanTask.created_at, HumanTask.id)
         )
     )
-    return InstanceView(instance=row, version=version or 0, open_tasks=open_tasks)
+    return InstanceView(instance=row, version=pins.get(row.process_id, 0), open_tasks=open_tasks, pins=pins)
+
+
+def instance_pins(session: Session, row: Instance) -> dict[str, int]:
+    """The versions an instance runs: its pins, or (created before versions were kept per process) the
+    version of its own process its bundle was numbered as."""
+    if row.pins:
+        return dict(sorted(row.pins.items()))
+    number = session.scalar(select(ProcessVersion.number).where(
+        ProcessVersion.process_id == row.process_id, ProcessVersion.bundle_id == row.version_id)
+        .order_by(ProcessVersion.number.desc()).limit(1))
+    return {row.process_id: number} if number is not None else {}
 
 
 def history(session: Session, actor: Actor, instance_id: int, *, limit: int = 1000,
@@ -247,12 +260,30 @@ def inbox_field_names(session: Session) -> set[str]:
     return {name for names in session.scalars(select(DefinitionProcess.inbox_fields)) for name in names}
 
 
-def deployed_processes(session: Session, *, limit: int = 1000) -> list[tuple[DefinitionProcess, DefinitionVersion]]:
-    """Every deployed process with its version, by process id and newest version first."""
+def process_versions(session: Session, *, limit: int = 1000) -> list[tuple[ProcessVersion, DefinitionProcess]]:
+    """Every version of every deployed process with its deploy-time properties, by process id and newest
+    version first (the first of each process is its current version)."""
     rows = session.execute(
-        select(DefinitionProcess, DefinitionVersion)
-        .join(DefinitionVersion, DefinitionVersion.id == DefinitionProcess.version_id)
-        .order_by(DefinitionProcess.process_id, DefinitionVersion.version.desc())
+        select(ProcessVersion, DefinitionProcess)
+        .join(DefinitionProcess, (DefinitionProcess.version_id == ProcessVersion.bundle_id)
+              & (DefinitionProcess.process_id == ProcessVersion.process_id))
+        .order_by(ProcessVersion.process_id, ProcessVersion.number.desc())
         .limit(limit)
     )
-    return [(process, version) for process, version in rows]
+    return [(version, process) for version, process in rows]
+
+
+def process_version(session: Session, process_id: str,
+                    number: int) -> tuple[ProcessVersion, DefinitionProcess, DefinitionVersion, int]:
+    """One version of a process: its row, its properties, the bundle holding it and the current number."""
+    row = session.execute(
+        select(ProcessVersion, DefinitionProcess, DefinitionVersion)
+        .join(DefinitionProcess, (DefinitionProcess.version_id == ProcessVersion.bundle_id)
+              & (DefinitionProcess.process_id == ProcessVersion.process_id))
+        .join(DefinitionVersion, DefinitionVersion.id == ProcessVersion.bundle_id)
+        .where(ProcessVersion.process_id == process_id, ProcessVersion.number == number)
+    ).first()
+    if row is None:
+        raise NotFound(f"process '{process_id}' has no version {number}")
+    current = session.scalar(select(func.max(ProcessVersion.number)).where(ProcessVersion.process_id == process_id))
+    return row[0], row[1], row[2], current or number

@@ -19,7 +19,7 @@ from engine.access import SYSTEM, Actor, CorrelationCheck, InstanceAccess
 from engine.clock import Clock, install_spiff_clock
 from engine.definitions import Definitions, DeployedProcess
 from engine.errors import Conflict, Forbidden, ScriptError
-from engine.models import DefinitionVersion, HumanTask, Instance, InstanceStatus
+from engine.models import HumanTask, Instance, InstanceStatus
 from engine.scripts import SandboxedEnvironment
 from engine.steps import EngineScriptEngine, Operation, Projector, StepContext
 from engine.transaction import Action, InstanceRef, Transactions
@@ -105,7 +105,9 @@ class Engine:
         for domain work that checks a name, then starts an instance that writes it."""
         locking.serialised(self.session(), name)
 
-    def deploy(self, files: Mapping[str, bytes], actor: Actor) -> list[DeployedProcess]:
+    def deploy(self, files: Mapping[str, bytes], actor: Actor, note: str) -> list[DeployedProcess]:
+        """Publish the processes of a bundle whose content changed (engine/definitions.py); ``note`` is
+        the change note every publish records."""
         if not actor.may_deploy:
             raise Forbidden("only administrators and process owners deploy definitions")
         install_spiff_clock(self._clock_getter)  # another engine in this process may have installed its own
@@ -117,10 +119,11 @@ class Engine:
                 planned.update(timer_starts.plan(bundle, roots, self.script_engine))
 
             deployed = self.definitions.deploy(session, files, actor=actor.username, now=self.clock.now(),
-                                               before_write=plan)
-            if deployed and deployed[0].created:
-                version = self.definitions.resolve(session, deployed[0].process_id, deployed[0].version)
-                timer_starts.schedule(session, version.id, planned)
+                                               note=note, before_write=plan)
+            for item in deployed:  # a process published anew (re)plans its timer start; the others keep theirs
+                if item.created:
+                    version = self.definitions.resolve(session, item.process_id, item.version)
+                    timer_starts.schedule(session, version.id, {item.process_id: planned.get(item.process_id)})
             session.commit()
             return deployed
         except BaseException:
@@ -150,11 +153,12 @@ class Engine:
                 version: int | None) -> int:
         session = self.session()
         try:
-            loaded = self.definitions.resolve(session, process_id, version)
+            pins = self.definitions.pins(session, process_id, version)
+            loaded = self.definitions.resolve(session, process_id, pins[process_id])
             now = self.clock.now()
             # Committed before it runs, due now: if this worker dies, the sweep starts it.
             row = Instance(
-                version_id=loaded.id, process_id=process_id, business_key=business_key,
+                version_id=loaded.id, process_id=process_id, pins=pins, business_key=business_key,
                 status=InstanceStatus.ACTIVE, state="", data=dict(data), created_at=now, updated_at=now,
                 next_timer_due_at=now,
             )
@@ -224,11 +228,10 @@ class Engine:
             if row is None:
                 session.rollback()
                 return started
-            version = session.get(DefinitionVersion, row.version_id)
-            assert version is not None
             process_id = row.process_id
             timer_starts.move_on(row)
-            instance_id = self._create(process_id, None, {}, version.version)  # commits the schedule with it
+            # The current version: a publish of the process replans its start (commits the schedule with it).
+            instance_id = self._create(process_id, None, {}, None)
             self.act(instance_id, SYSTEM, timer_starts.fire_start_timer(self.clock.now))  # its first run
             started += 1
         return started

@@ -53,7 +53,7 @@ def plan(bundle: spiff.ParsedBundle, roots: Mapping[str, Any],
 
 
 def schedule(session: Session, version_id: int, planned: Mapping[str, spiff.StartTimer | None]) -> None:
-    """(Re)schedule the pending start of every process of a newly deployed version."""
+    """(Re)schedule the pending start of every process given, each published anew in ``version_id``."""
     for process_id, timer in planned.items():
         session.execute(delete(TimerStart).where(TimerStart.process_id == process_id))
         if timer is not None and (timer.cycle is None or timer.cycle.get("cycles") != 0):

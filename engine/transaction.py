@@ -84,9 +84,8 @@ class Transactions:
 
     def load(self, session: Session, instance: Instance) -> spiff.Workflow:
         """The instance's stored state as a workflow (no lock: for reads)."""
-        version = self.definitions.load(session, instance.version_id)
-        workflow = self.serializer.loads(instance.state, version.bundle.specs[instance.process_id],
-                                         version.bundle.subprocess_specs[instance.process_id])
+        spec, called = self.definitions.specs(session, instance.process_id, instance.version_id, instance.pins)
+        workflow = self.serializer.loads(instance.state, spec, called)
         workflow.script_engine = self.script_engine
         return workflow
 
@@ -107,8 +106,8 @@ class Transactions:
         if row.state:
             workflow = self.load(session, row)
         else:  # created and committed, not yet run
-            workflow = spiff.new_workflow(version.bundle.specs[row.process_id],
-                                          version.bundle.subprocess_specs[row.process_id], self.script_engine, row.data)
+            spec, called = self.definitions.specs(session, row.process_id, row.version_id, row.pins)
+            workflow = spiff.new_workflow(spec, called, self.script_engine, row.data)
             ctx.record("instance_started", data={"business_key": row.business_key, "data": row.data})
         return ctx, workflow, version, since
 

@@ -63,20 +63,29 @@ def bundle_files(paths: tuple[Path, ...]) -> dict[str, bytes]:
 
 @click.command("deploy")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def deploy_command(paths: tuple[Path, ...]) -> None:
+@click.option("--note", default=None,
+              help="The change note the versions record (default: where the files came from).")
+def deploy_command(paths: tuple[Path, ...], note: str | None) -> None:
     """Deploy .bpmn/.dmn files (or folders of them) as one bundle; by default the BPMN in workflows/."""
     files = bundle_files(paths)
     if not files:
         raise click.ClickException("no .bpmn or .dmn files found")
     check_frameworks()
     try:
-        deployed = get_engine().deploy(files, CLI_DEPLOYER)
+        deployed = get_engine().deploy(files, CLI_DEPLOYER, note or default_note(paths, "deploy"))
     except DeployRefused as refused:
         for problem in refused.problems:
             click.echo(problem_line(problem), err=True)
         raise click.ClickException("deploy refused; nothing was stored") from refused
     for item in deployed:
-        click.echo(f"{item.process_id} version {item.version} sha256 {item.sha256[:12]}")
+        outcome = "published" if item.created else "unchanged"
+        click.echo(f"{item.process_id} version {item.version} sha256 {item.sha256[:12]} ({outcome})")
+
+
+def default_note(paths: tuple[Path, ...], command: str) -> str:
+    """The change note a command line deploy records when none is given: where the files came from."""
+    where = ", ".join(str(p) for p in paths) if paths else "workflows/"
+    return f"Deployed from {where} by {command}"
 
 
 def problem_line(problem: dict[str, Any]) -> str:
@@ -110,10 +119,10 @@ def setup_command(demo: bool) -> None:
     db.session.commit()
     check_frameworks()
     try:
-        deployed = get_engine().deploy(bundle_files((DEFAULT_BUNDLE,)), CLI_DEPLOYER)
+        deployed = get_engine().deploy(bundle_files((DEFAULT_BUNDLE,)), CLI_DEPLOYER, default_note((), "setup"))
     except DeployRefused as refused:
         raise click.ClickException(f"deploy refused: {refused.message}") from refused
-    click.echo(f"deployed {', '.join(sorted(d.process_id for d in deployed))} (version {deployed[0].version})")
+    click.echo("deployed " + ", ".join(f"{d.process_id} version {d.version}" for d in deployed))
     if demo and demo_installed():
         from web.demo import load_if_empty
 

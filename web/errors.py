@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, Forbidden, Invalid, NotFound, ScriptError
+from engine.errors import Conflict, Forbidden, Invalid, NotFound, PublishRace, ScriptError
 from workflows import errors as domain
 
 
@@ -25,6 +25,7 @@ class StatusError(Exception):
 STATUS_FOR: list[tuple[type[Exception], int]] = [
     (NotFound, 404),
     (Forbidden, 403),
+    (PublishRace, 409),  # two publishes of one process at once: the second is told to look again
     (Conflict, 409),
     (Invalid, 422),
     (ScriptError, 422),

@@ -165,7 +165,7 @@ def test_bpmn_in_the_encoding_its_xml_declaration_names_is_deployed(api: Api, en
     text = text.replace('encoding="UTF-8"', f'encoding="{encoding}"', 1)
     assert f'encoding="{encoding}"' in text
     response = api.post("/api/v1/definitions", as_="owner", content_type="multipart/form-data",
-                        data={"files": [(io.BytesIO(text.encode(encoding)), "review.bpmn")]})
+                        data={"files": [(io.BytesIO(text.encode(encoding)), "review.bpmn")], "note": "test"})
     assert response.status_code == 201, response.get_json()
     stored = db.session.scalars(select(DefinitionVersion)).one().files["review.bpmn"]
     assert stored.startswith("<?xml version='1.0' encoding='UTF-8'?>") and "Révision" in stored
@@ -175,7 +175,7 @@ def test_bpmn_that_is_not_utf_8_and_declares_nothing_is_refused(api: Api) -> Non
     text = (BPMN / "review.bpmn").read_text("utf-8").replace('name="Review a case"', 'name="Révision"', 1)
     assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
     response = api.post("/api/v1/definitions", as_="owner", content_type="multipart/form-data",
-                        data={"files": [(io.BytesIO(text.encode("latin-1")), "review.bpmn")]})
+                        data={"files": [(io.BytesIO(text.encode("latin-1")), "review.bpmn")], "note": "test"})
     found = error(response, 422, "deploy_refused")
     assert "XML does not parse" in found["message"]
     assert db.session.scalar(select(func.count()).select_from(DefinitionVersion)) == 0

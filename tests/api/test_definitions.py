@@ -37,10 +37,10 @@ def document(lane: str = "case_manager", ext: str = "", task: str | None = None,
     return LANE_DOC.format(lane=lane, task=body, first=first, extra=extra).encode()
 
 
-def upload(api: Api, files: dict[str, bytes], as_: str = "owner") -> Any:
+def upload(api: Api, files: dict[str, bytes], as_: str = "owner", note: str = "A change") -> Any:
     import io
 
-    data = {"files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    data = {"files": [(io.BytesIO(content), name) for name, content in files.items()], "note": note}
     return api.post("/api/v1/definitions", as_=as_, data=data, content_type="multipart/form-data")
 
 
@@ -62,14 +62,17 @@ def test_deploy_stores_a_numbered_version_with_its_sha256(api: Api) -> None:
 
 def test_identical_content_again_is_a_no_op_returning_the_existing_version(api: Api) -> None:
     first = api.deploy("review.bpmn").json
+    assert first["created"] is True and first["versions"][0]["created"] is True
     again = api.deploy("review.bpmn")
-    assert again.status_code == 201
-    assert again.json == first
+    assert again.status_code == 200
+    assert again.json == {"created": False, "versions": [{**first["versions"][0], "created": False}]}
     assert stored_versions() == 1
     changed = upload(api, {"review.bpmn": (BPMN / "review.bpmn").read_bytes().replace(b"Review a case", b"Review")})
+    assert changed.status_code == 201
     assert changed.json["versions"][0]["version"] == 2
-    listed = api.get("/api/v1/definitions", as_="owner").json["items"]
-    assert [(d["process_id"], d["version"]) for d in listed] == [("review", 2), ("review", 1)]
+    (listed,) = api.get("/api/v1/definitions", as_="owner").json["items"]
+    assert (listed["process_id"], listed["current"]) == ("review", 2)
+    assert [v["version"] for v in listed["versions"]] == [2, 1]
 
 
 def test_a_bundle_with_two_files_is_one_version(api: Api) -> None:

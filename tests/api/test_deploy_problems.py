@@ -275,7 +275,7 @@ CHECKS = [
 
 
 def upload(api: Api, files: dict[str, bytes]) -> Any:
-    data = {"files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    data = {"files": [(io.BytesIO(content), name) for name, content in files.items()], "note": "test"}
     return api.post("/api/v1/definitions", as_="owner", data=data, content_type="multipart/form-data")
 
 

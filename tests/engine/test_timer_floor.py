@@ -39,7 +39,7 @@ def boundary_cycle(process_id: str, cycle: str) -> bytes:
 
 
 def deploy(api: Api, name: str, content: bytes) -> Any:
-    return api.post("/api/v1/definitions", as_="owner", data={"files": [(io.BytesIO(content), name)]},
+    return api.post("/api/v1/definitions", as_="owner", data={"files": [(io.BytesIO(content), name)], "note": "test"},
                     content_type="multipart/form-data")
 
 

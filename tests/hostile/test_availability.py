@@ -131,6 +131,8 @@ class Live:
             parts = [(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
                       f"Content-Type: application/octet-stream\r\n\r\n").encode() + content + b"\r\n"
                      for name, content in files.items()]
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n'
+                         "Deployed by the hostile suite\r\n".encode())
             data = b"".join(parts) + f"--{boundary}--\r\n".encode()
             headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
         elif body is not None:

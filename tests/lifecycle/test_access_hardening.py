@@ -154,7 +154,7 @@ def test_a_process_owners_own_process_naming_a_family_grants_no_access(journey: 
     journey.api.user("owner2", "process_owner")
     ref = _allocated(journey)["family_ref"]
     deployed = journey.api.post("/api/v1/definitions", as_="owner2", data={"files": [
-        (io.BytesIO(OWNER_BUNDLE), "peek.bpmn")]}, content_type="multipart/form-data")
+        (io.BytesIO(OWNER_BUNDLE), "peek.bpmn")], "note": "test"}, content_type="multipart/form-data")
     assert deployed.status_code == 201, deployed.get_json()
     started = journey.api.post("/api/v1/instances", as_="owner2", json={
         "process_id": "peek", "data": {"family_ref": ref}})

@@ -25,7 +25,8 @@ def bundle() -> dict[str, bytes]:
 
 
 def test_every_workflow_deploys_and_every_user_task_has_a_form_and_a_lane(journey: Journey) -> None:
-    deployed = get_engine().deploy(bundle(), ADMIN)  # identical to the fixture's: the same version
+    # identical to the fixture's: the same versions
+    deployed = get_engine().deploy(bundle(), ADMIN, "Deployed by the test")
     assert {d.process_id for d in deployed} == {"family_referral", "case_management", "parenting_family_team",
                                                 "claim_window", "family_audit", "identification_alert",
                                                 "audit_evidence"}
@@ -58,6 +59,6 @@ def test_deploy_refuses_a_user_task_with_an_unknown_form(journey: Journey) -> No
     files["case_management.bpmn"] = files["case_management.bpmn"].replace(
         b'name="form" value="allocation"', b'name="form" value="allocation_v2"')
     with pytest.raises(DeployRefused) as refused:
-        get_engine().deploy(files, ADMIN)
+        get_engine().deploy(files, ADMIN, "Deployed by the test")
     assert refused.value.details[0]["element_id"] == "allocate"
     assert "allocation_v2" in refused.value.details[0]["reason"]

@@ -299,3 +299,13 @@ def test_the_early_help_unit_keeps_reading_the_families_it_signposted_and_no_oth
     page = unit.get(f"/families/{ref}")  # closed after its outcomes were gathered: the unit led it
     assert page.status_code == 200 and Page(page).h1 == f"Family {ref}"
     assert unit.get(f"/families/{managed['family_ref']}").status_code == 404  # the case managers lead it
+
+
+def test_the_case_page_shows_the_process_versions_the_family_runs(client: FlaskClient, journey: Journey) -> None:
+    ref, _ = _part_way(journey)
+    _passwords(journey, "cm1")
+    response = _as(client, "cm1").get(f"/families/{ref}")
+    assert response.status_code == 200
+    line = Page(response).text("[data-process-versions]")
+    assert line.startswith("Process versions: ")
+    assert "family_referral version 1" in line and "case_management version 1" in line

@@ -11,7 +11,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from engine.identity import actor_for_token
-from engine.models import Base, DefinitionVersion, User
+from engine.models import Base, DefinitionVersion, ProcessVersion, User
 from tests.fixtures.app import BPMN
 from web.extensions import db
 from web.wiring import get_engine
@@ -39,6 +39,11 @@ def test_deploy_command_deploys_files_and_reports_refusals(ctx: Flask, tmp_path:
     result = runner.invoke(args=["deploy", str(BPMN / "review.bpmn")])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("review version 1 sha256 ")
+    assert result.output.rstrip().endswith("(published)")
+    published = db.session.scalars(select(ProcessVersion)).one()
+    assert published.note == f"Deployed from {BPMN / 'review.bpmn'} by deploy"  # the default change note
+    noted = runner.invoke(args=["deploy", "--note", "Nothing changed", str(BPMN / "review.bpmn")])
+    assert noted.output.rstrip().endswith("(unchanged)")
     broken = tmp_path / "broken.bpmn"
     broken.write_text("<bpmn:definitions")
     refused = runner.invoke(args=["deploy", str(broken)])

@@ -102,15 +102,24 @@ def fillers(scenario: dict[str, Any]) -> dict[str, tuple[tuple[str, ...], str]]:
         "token_id": ((str(scenario["token_id"]),), FAKE_NUMBER),
         "team_id": ((TEAM,), "no-such-team"),
         "process_id": (("case_management", "family_referral"), "no_such_process"),
+        # A process definition's version and file: no family record (process owners read them by design), so
+        # the same value twice; their answers are still searched for the families' secrets.
+        "definition": (("case_management",), "case_management"),
+        "number": (("1",), "1"),
+        "file": (("case_management.bpmn",), "case_management.bpmn"),
         # Not identifiers: the same value twice (a form row's position, a file format).
         "index": (("0",), "0"),
         "extension": (("csv",), "csv"),
     }
 
 
-# A parameter whose meaning depends on the route: the referral confirmation and status take a referral's.
+# A parameter whose meaning depends on the route: the referral confirmation and status take a referral's; a
+# definition version's process id and file name are a process definition's, not a family's.
 KIND_BY_ENDPOINT = {("api.get_referral", "ref"): "referral_ref",
-                    ("referral.referral_confirmation", "ref"): "referral_ref"}
+                    ("referral.referral_confirmation", "ref"): "referral_ref",
+                    ("api.get_version", "process_id"): "definition",
+                    ("api.get_version_file", "process_id"): "definition",
+                    ("api.get_version_file", "name"): "file"}
 
 
 @pytest.fixture

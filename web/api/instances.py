@@ -35,6 +35,7 @@ def get_instance(instance_id: int) -> ResponseReturnValue:
             "status": row.status,
             "process_id": row.process_id,
             "version": view.version,
+            "pins": view.pins,
             "business_key": row.business_key,
             "next_timer_due_at": row.next_timer_due_at,
             "created_at": row.created_at,

@@ -14,6 +14,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask.typing import ResponseReturnValue
 
+from engine.definitions import NOTE_LIMIT
 from forms.registry import default_registry
 from web.api import admin_domain, api, events, schemas
 
@@ -57,13 +58,27 @@ def path_param(name: str, kind: str = "integer") -> list[dict[str, Any]]:
 def add_engine_paths(spec: APISpec) -> None:
     instance_id, task_id = path_param("instance_id"), path_param("task_id", "string")
     upload = {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["files"],
-        "properties": {"files": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}}},
+        "type": "object", "required": ["files", "note"],
+        "properties": {"files": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"}},
+                       "note": {"type": "string", "minLength": 1, "maxLength": NOTE_LIMIT,
+                                "description": "the change note: what changed and why"}},
     }}}}
-    deploy = operation("deploy a bundle of .bpmn/.dmn files, each with a distinct file name", 201,
-                       ref("DeployResult"), errors=(400, 403, 422))
+    deploy = operation("publish a bundle of .bpmn/.dmn files, each with a distinct file name: 201 with a new "
+                       "version of each process whose content changed, 200 when none did; 409 when another "
+                       "publish of the same process won the race", 201, ref("DeployResult"),
+                       errors=(400, 403, 409, 422))
+    deploy["responses"]["200"] = deploy["responses"]["201"]
     deploy["requestBody"] = upload
-    spec.path("/definitions", operations={"post": deploy, "get": operation("deployed processes", 200, None)})
+    spec.path("/definitions", operations={"post": deploy, "get": operation(
+        "every process with its versions and its current one (process owners, admins)", 200, ref("Definitions"),
+        errors=(403,))})
+    version = path_param("process_id", "string") + path_param("number")
+    spec.path("/definitions/{process_id}/versions/{number}", operations={"get": operation(
+        "one version of a process: who published it, when, the note, the diff summary and its files", 200,
+        ref("ProcessVersionDetail"), errors=(403, 404), parameters=version)})
+    spec.path("/definitions/{process_id}/versions/{number}/files/{name}", operations={"get": operation(
+        "one file of a version, as deployed", 200, {"type": "string", "format": "binary"},
+        content="application/xml", errors=(403, 404), parameters=version + path_param("name", "string"))})
     spec.path("/instances", operations={"post": operation(
         "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 409, 422))})
     spec.path("/instances/{instance_id}", operations={
@@ -179,7 +194,8 @@ def build_spec() -> dict[str, Any]:
     spec = APISpec(title="Family journeys API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name in (
-        "ErrorSchema", "DeployResultSchema", "DefinitionSchema", "StartInstanceSchema", "InstanceSchema",
+        "ErrorSchema", "DeployResultSchema", "DefinitionsSchema", "ProcessVersionDetailSchema",
+        "StartInstanceSchema", "InstanceSchema",
         "InstanceRefSchema", "HistorySchema", "TaskPageSchema", "TaskDetailSchema", "CompleteTaskSchema",
         "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema",
     ):

@@ -34,22 +34,51 @@ class ErrorSchema(Schema):
 
 class DeployedVersionSchema(Schema):
     process_id = fields.Str()
-    version = fields.Int()
-    sha256 = fields.Str()
+    version = fields.Int(metadata={"description": "the process's own version number (1, 2, 3... per process)"})
+    sha256 = fields.Str(metadata={"description": "sha256 of the process's own content"})
+    created = fields.Bool(metadata={"description": "false: the content was its current version's, nothing changed"})
 
 
 class DeployResultSchema(Schema):
     versions = fields.List(fields.Nested(DeployedVersionSchema))
+    created = fields.Bool(metadata={"description": "whether any process got a new version (then 201, else 200)"})
+
+
+class VersionSummarySchema(Schema):
+    version = fields.Int()
+    sha256 = fields.Str()
+    published_by = fields.Str()
+    published_at = fields.AwareDateTime()
+    note = fields.Str(metadata={"description": "the change note given when it was published"})
+    diff_summary = fields.Str(metadata={"description": "elements added, removed and changed since the version "
+                                                       "that was current before it"})
 
 
 class DefinitionSchema(Schema):
     process_id = fields.Str()
     name = fields.Str(allow_none=True)
-    version = fields.Int()
-    sha256 = fields.Str()
-    deployed_by = fields.Str()
-    deployed_at = fields.AwareDateTime()
+    current = fields.Int(metadata={"description": "the current version: the one new instances pin"})
     inbox_fields = fields.List(fields.Str())
+    versions = fields.List(fields.Nested(VersionSummarySchema), metadata={"description": "newest first"})
+
+
+class DefinitionsSchema(Schema):
+    items = fields.List(fields.Nested(DefinitionSchema))
+
+
+class VersionFileSchema(Schema):
+    name = fields.Str()
+    bytes = fields.Int()
+
+
+class ProcessVersionDetailSchema(VersionSummarySchema):
+    process_id = fields.Str()
+    name = fields.Str(allow_none=True)
+    current = fields.Bool()
+    bundle = fields.Int(metadata={"description": "the number of the bundle (the upload) holding its content"})
+    properties = fields.Dict(keys=fields.Str(), values=fields.Str())
+    files = fields.List(fields.Nested(VersionFileSchema), metadata={
+        "description": "the bundle's files; GET .../files/{name} gives each one's bytes"})
 
 
 class StartInstanceSchema(StrictSchema):
@@ -137,7 +166,9 @@ class InstanceSchema(Schema):
     id = fields.Int()
     status = fields.Str()
     process_id = fields.Str()
-    version = fields.Int()
+    version = fields.Int(metadata={"description": "the version of its process it runs"})
+    pins = fields.Dict(keys=fields.Str(), values=fields.Int(), metadata={
+        "description": "process id -> version number: its process and every process it calls, pinned at start"})
     business_key = fields.Str(allow_none=True)
     next_timer_due_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()

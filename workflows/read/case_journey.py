@@ -15,13 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.diagrams import GATEWAYS, DiagramFile, StoredWorkflow, progress, version_files
+from engine.diagrams import GATEWAYS, DiagramFile, StoredWorkflow, instance_files, progress, version_files
 from engine.diagrams import Element as Node
+from engine.diagrams import elements_of_instance as nodes_of_instance
 from engine.diagrams import elements_of_version as nodes_of_version
 from engine.models import Instance
 
-__all__ = ["Diagram", "DiagramFile", "Node", "choose", "diagrams_of", "instance_rows", "nodes_of_version",
-           "version_files", "workflows_of"]
+__all__ = ["Diagram", "DiagramFile", "Node", "choose", "diagrams_of", "instance_files", "instance_rows",
+           "nodes_of_instance", "nodes_of_version", "version_files", "workflows_of"]
 
 AUDIT_PROCESS = "family_audit"
 # Started by a message beside the family's journey: shown, but not where the family "is".

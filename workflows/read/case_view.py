@@ -17,10 +17,11 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import Event, HumanTask, HumanTaskField, Instance, TaskStatus, Team, User
+from engine.queries import instance_pins
 from forms.choices import AUDIT_RESULTS, INDICATORS, PROGRESS, ROLES
 from workflows.frameworks.loader import load_framework
 from workflows.models import Claim, ClaimWindow, Family, Outcome, Person, Referral, WindowFamily
-from workflows.read.case_journey import Diagram, choose, diagrams_of, instance_rows, nodes_of_version, version_files
+from workflows.read.case_journey import Diagram, choose, diagrams_of, instance_files, instance_rows, nodes_of_instance
 from workflows.read.family_view import claim_view
 from workflows.rules.moments import LONDON
 
@@ -69,6 +70,8 @@ class CaseView:
     case_manager_name: str | None = None
     selected: Diagram | None = None
     names: dict[str, str] = field(default_factory=dict)  # person_id -> name, for the plan and outcomes
+    # "case_management version 3", one per process the family's journeys pinned (engine/README.md, pins).
+    process_versions: list[str] = field(default_factory=list)
 
 
 def days_until(moment: datetime, now: datetime) -> int:
@@ -160,6 +163,8 @@ def _case_rest(session: Session, view: CaseView, own: list[Instance], windows: l
         if instance in windows:
             window_tasks.extend(processes)
     view.selected = choose(view.diagrams)
+    pinned = {pin for instance in own for pin in instance_pins(session, instance).items()}
+    view.process_versions = [f"{process_id} version {number}" for process_id, number in sorted(pinned)]
     view.timeline = timeline(session, [i.id for i in own], {i.id: i for i in own + windows}, window_tasks,
                              task_process)
     return view
@@ -263,8 +268,8 @@ def timeline(session: Session, own_ids: list[int], instances: Mapping[int, Insta
     items: list[TimelineItem] = []
     for event in events:
         instance = instances[event.instance_id]
-        nodes = nodes_of_version(session, instance.version_id)
-        drawn = version_files(session, instance.version_id).get(instance.process_id)
+        nodes = nodes_of_instance(session, instance)
+        drawn = instance_files(session, instance).get(instance.process_id)
         process = drawn.processes[instance.process_id] if drawn else instance.process_id
         item = _item(event, nodes.get(event.bpmn_id or ""), process, task_process, people)
         if item is not None:

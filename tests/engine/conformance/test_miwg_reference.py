@@ -38,8 +38,8 @@ REFUSALS = {
 
 
 def upload(run: Driver, name: str, content: bytes) -> Any:
-    return run.api.post("/api/v1/definitions", as_="owner", data={"files": [(io.BytesIO(content), name)]},
-                        content_type="multipart/form-data")
+    return run.api.post("/api/v1/definitions", as_="owner", content_type="multipart/form-data",
+                        data={"files": [(io.BytesIO(content), name)], "note": "test"})
 
 
 @pytest.mark.parametrize("name", sorted(REFUSALS))

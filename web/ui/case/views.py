@@ -20,7 +20,7 @@ from web.ui.errors import html_error
 from web.wiring import get_engine
 from workflows.access import readable_family
 from workflows.models import Family
-from workflows.read.case_journey import diagrams_of, version_files
+from workflows.read.case_journey import diagrams_of, instance_files
 from workflows.read.case_view import CaseView, build_case, family_instances
 
 
@@ -62,7 +62,7 @@ def case_diagram(ref: str, instance_id: int, process_id: str) -> ResponseReturnV
     instance = next((i for i in own + windows if i.id == instance_id), None)
     if instance is None:
         return html_error(404)
-    drawn = version_files(db.session(), instance.version_id).get(process_id)
+    drawn = instance_files(db.session(), instance).get(process_id)
     diagrams, _ = diagrams_of(db.session(), instance, family.ref or "")
     if drawn is None or not any(d.process_id == process_id for d in diagrams):
         return html_error(404)  # only a process this family is or was in
