@@ -1,28 +1,94 @@
-"""The deployed process definitions, for the process owners: every version of every process, and what
-changed between two versions."""
+"""The deployed process definitions, for the process owners' pages: every version of every process, the
+active instances pinned to each, one version's files, and what changed between two versions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from lxml import etree
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.models import DefinitionProcess, ProcessVersion
+from engine.models import DefinitionProcess, Instance, InstanceStatus, ProcessVersion
 from engine.queries import process_version
 from engine.spec_diff import describe_changes
 
+BPMN_PROCESS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}process"
 
-def deployed_processes(session: Session, *, limit: int) -> Sequence[tuple[str, str | None, int, str | None, datetime]]:
-    """(process id, name, version, published by, published at), by process then newest version first:
-    each process's versions numbered 1, 2, 3... whatever bundle they came in."""
-    return session.execute(
-        select(ProcessVersion.process_id, DefinitionProcess.name, ProcessVersion.number,
-               ProcessVersion.published_by, ProcessVersion.published_at)
+
+@dataclass
+class ProcessVersions:
+    """One process with its versions, newest first (the first is current), and the active instances
+    pinned to each version number."""
+
+    process_id: str
+    name: str | None
+    versions: list[ProcessVersion] = field(default_factory=list)
+    live: Mapping[int, int] = field(default_factory=dict)
+
+    @property
+    def current(self) -> int:
+        return self.versions[0].number
+
+
+@dataclass
+class VersionDetail:
+    process_id: str
+    name: str | None
+    version: ProcessVersion
+    current: int
+    files: dict[str, str]  # the bundle's files as deployed
+    diagram_file: str | None  # the file that holds the process (what the page draws)
+
+
+def deployed_processes(session: Session, *, limit: int) -> list[ProcessVersions]:
+    """Every process with its versions (at most ``limit`` version rows), by process id."""
+    rows = session.execute(
+        select(ProcessVersion, DefinitionProcess.name)
         .join(DefinitionProcess, (DefinitionProcess.version_id == ProcessVersion.bundle_id)
               & (DefinitionProcess.process_id == ProcessVersion.process_id))
         .order_by(ProcessVersion.process_id, ProcessVersion.number.desc()).limit(limit)).all()
+    processes: dict[str, ProcessVersions] = {}
+    for version, name in rows:
+        processes.setdefault(version.process_id, ProcessVersions(version.process_id, name)).versions.append(version)
+    for process in processes.values():
+        process.live = live_instances(session, process.process_id)
+    return list(processes.values())
+
+
+def live_instances(session: Session, process_id: str) -> Counter[int]:
+    """Active instances pinned to each version of a process: those of the process itself and those of
+    every process that calls it (an instance pins what it calls when it starts)."""
+    pinned = Instance.pins[process_id].as_integer()
+    return Counter({number: count for number, count in session.execute(
+        select(pinned, func.count()).where(Instance.status == InstanceStatus.ACTIVE, pinned.is_not(None))
+        .group_by(pinned))})
+
+
+def live_counts(session: Session, process_id: str, number: int) -> dict[str, int]:
+    """How many active instances wait at each element of one version: the version page overlays these on
+    its diagram. The hook for the live wait projection: until it is merged, no counts."""
+    return {}
+
+
+def version_detail(session: Session, process_id: str, number: int) -> VersionDetail:
+    """One version with its bundle's files; NotFound when the process has no such version."""
+    version, process, bundle, current = process_version(session, process_id, number)
+    return VersionDetail(process_id, process.name, version, current, dict(bundle.files),
+                         process_file(bundle.files, process_id))
+
+
+def process_file(files: Mapping[str, str], process_id: str) -> str | None:
+    """The name of the .bpmn file that defines ``process_id`` (a bundle may hold several processes)."""
+    for name in sorted(files):
+        if not name.endswith(".bpmn"):
+            continue
+        root = etree.fromstring(files[name].encode("utf-8"), etree.XMLParser(resolve_entities=False))
+        if any(p.get("id") == process_id for p in root.iter(BPMN_PROCESS)):
+            return name
+    return None
 
 
 def _as_bytes(files: Mapping[str, str]) -> dict[str, bytes]:
@@ -36,3 +102,12 @@ def version_changes(session: Session, process_id: str, old: int, new: int) -> li
     _, _, old_bundle, _ = process_version(session, process_id, old)
     _, _, new_bundle, _ = process_version(session, process_id, new)
     return describe_changes(_as_bytes(old_bundle.files), _as_bytes(new_bundle.files), process_id)
+
+
+def rollback_files(session: Session, process_id: str, number: int) -> dict[str, bytes]:
+    """What a rollback publishes: the file of an older version that holds the process, as it was."""
+    detail = version_detail(session, process_id, number)
+    if detail.diagram_file is None:
+        return _as_bytes(detail.files)
+    return {detail.diagram_file: detail.files[detail.diagram_file].encode("utf-8")}
+

@@ -1,0 +1,161 @@
+"""The process owners' studio pages (web/ui/admin/definitions.py): the versions with their live instances,
+a version's page and files, the diff between two versions, uploading a bundle and rolling back. Process
+owners and administrators only; everyone else gets 404."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from engine.models import DefinitionVersion, ProcessVersion
+from tests.fixtures.app import BPMN
+from tests.fixtures.client_request import Page
+from tests.fixtures.pages import csrf, sign_in, start
+from web.extensions import db
+
+CLOSURE = (BPMN / "closure.bpmn").read_bytes()
+RENAMED = CLOSURE.replace(b'name="Write the closure summary"', b'name="Write the summary"')
+UNKNOWN_LANE = CLOSURE.replace(b'<bpmn:lane id="lane_team_manager" name="team_manager">',
+                               b'<bpmn:lane id="lane_team_manager" name="social_workers">')
+
+
+def versions() -> list[tuple[int, str]]:
+    return [(number, note) for number, note in db.session.execute(
+        select(ProcessVersion.number, ProcessVersion.note).where(ProcessVersion.process_id == "closure")
+        .order_by(ProcessVersion.number))]
+
+
+def bundles() -> int:
+    return db.session.scalar(select(func.count()).select_from(DefinitionVersion)) or 0
+
+
+def upload(client: FlaskClient, files: dict[str, bytes], note: str) -> Page:
+    token = csrf(client.get("/admin/definitions/upload").get_data(as_text=True))
+    data = {"csrf_token": token, "note": note, "files": [(io.BytesIO(c), name) for name, c in files.items()]}
+    return Page(client.post("/admin/definitions/upload", data=data, content_type="multipart/form-data",
+                            follow_redirects=True))
+
+
+PAGES = ("/admin/definitions", "/admin/definitions/closure/versions/1",
+         "/admin/definitions/closure/versions/1/files/closure.bpmn", "/admin/definitions/closure/diff",
+         "/admin/definitions/upload")
+
+
+@pytest.mark.parametrize("username", ["cm1", "tm1"])
+def test_the_studio_is_not_found_for_anyone_but_process_owners_and_admins(
+        client: FlaskClient, people: None, username: str) -> None:
+    sign_in(client, username)
+    token = csrf(client.get("/tasks").get_data(as_text=True))
+    for path in PAGES:
+        assert client.get(path).status_code == 404, path
+    for path in ("/admin/definitions/upload", "/admin/definitions/closure/versions/1/rollback"):
+        assert client.post(path, data={"csrf_token": token, "note": "Mine now"}).status_code == 404, path
+    assert versions() == [(1, "Deployed by the test")]
+
+
+@pytest.mark.parametrize("username", ["owner", "admin"])
+def test_process_owners_and_admins_read_every_page(client: FlaskClient, people: None, username: str) -> None:
+    sign_in(client, username)
+    for path in PAGES:
+        assert client.get(path).status_code == 200, path
+    for path in ("/admin/definitions/closure/versions/2", "/admin/definitions/nobody/versions/1",
+                 "/admin/definitions/closure/versions/2147483648", "/admin/definitions/nobody/diff",
+                 "/admin/definitions/closure/versions/1/files/other.bpmn"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_an_upload_publishes_a_version_the_list_shows_with_its_live_instances(
+        client: FlaskClient, people: None) -> None:
+    start()
+    sign_in(client, "owner")
+    page = upload(client, {"closure.bpmn": RENAMED}, "Shorter name for the summary task")
+    assert page.banner == "Published closure version 2"
+    assert versions() == [(1, "Deployed by the test"), (2, "Shorter name for the summary task")]
+    start()
+    start()
+    rows = Page(client.get("/admin/definitions")).rows("table")
+    assert [row[0] for row in rows] == ["2 of closure Current", "1 of closure"]
+    assert [(row[1], row[3], row[5]) for row in rows] == [
+        ("owner", "Shorter name for the summary task", "2"), ("setup", "Deployed by the test", "1")]
+    sha = db.session.scalar(select(ProcessVersion.sha256).where(ProcessVersion.number == 2))
+    assert sha is not None and rows[0][4] == sha[:12]
+
+
+def test_an_upload_with_a_problem_shows_it_in_the_error_summary_and_writes_nothing(
+        client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    before = bundles()
+    page = upload(client, {"closure.bpmn": UNKNOWN_LANE}, "New lane")
+    assert page.response.status_code == 400
+    (message,) = page.error_summary
+    assert message.startswith("closure.bpmn, process 'closure', element 'social_workers' (lane_team_manager), line ")
+    assert "lane 'social_workers' does not name a known group" in message
+    assert page.error_summary_links[0][0] == "#files"
+    assert page.title.startswith("Error: ")
+    assert (versions(), bundles()) == ([(1, "Deployed by the test")], before)
+
+
+@pytest.mark.parametrize(("files", "note", "expected"), [
+    ({"closure.bpmn": RENAMED}, " ", ["Enter a change note: what changed and why"]),
+    ({}, "A note", ["Select at least one .bpmn or .dmn file"]),
+    ({"closure.bpmn": RENAMED}, "x" * 2001, ["The change note must be 2000 characters or fewer"]),
+])
+def test_an_upload_without_files_or_a_note_is_refused(client: FlaskClient, people: None, files: dict[str, bytes],
+                                                     note: str, expected: list[str]) -> None:
+    sign_in(client, "owner")
+    page = upload(client, files, note)
+    assert page.response.status_code == 400
+    assert page.error_summary == expected
+    assert versions() == [(1, "Deployed by the test")]
+
+
+def test_the_version_page_draws_its_process_and_offers_its_files(client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    page = Page(client.get("/admin/definitions/closure/versions/1"))
+    page.check_title()
+    assert (page.h1, page.text("[data-current]")) == ("Version 1", "Current")
+    assert page.summary_list()["Change note"] == "Deployed by the test"
+    diagram = json.loads(page.text("#studio-version"))
+    assert diagram == {"url": "/admin/definitions/closure/versions/1/files/closure.bpmn", "live": {}}
+    assert client.get(diagram["url"]).data == CLOSURE
+    (link,) = page.select("a[download]")
+    downloaded = client.get(str(link["href"]))
+    assert downloaded.data == CLOSURE and "attachment" in downloaded.headers["Content-Disposition"]
+    assert not page.select("form[action$='/rollback']")  # the current version has nothing to roll back to
+
+
+def test_the_diff_page_lists_the_changes_in_words_with_both_diagrams(client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    upload(client, {"closure.bpmn": RENAMED}, "Shorter name")
+    page = Page(client.get("/admin/definitions/closure/diff?from=1&to=2"))
+    page.check_title()
+    assert page.h1 == "Version 1 to version 2"
+    assert page.texts("[data-changes] li") == ["Task 'Write the closure summary' renamed to 'Write the summary'"]
+    assert json.loads(page.text("#studio-diff")) == {
+        "old": "/admin/definitions/closure/versions/1/files/closure.bpmn",
+        "new": "/admin/definitions/closure/versions/2/files/closure.bpmn"}
+    assert Page(client.get("/admin/definitions/closure/diff?from=2&to=2")).text("[data-changes]") == \
+        "The two versions run the same."
+
+
+def test_rollback_needs_a_note_and_publishes_the_older_content_as_a_new_current_version(
+        client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    upload(client, {"closure.bpmn": RENAMED}, "Shorter name")
+    token = csrf(client.get("/admin/definitions/closure/versions/1").get_data(as_text=True))
+    refused = Page(client.post("/admin/definitions/closure/versions/1/rollback", data={"csrf_token": token,
+                                                                                       "note": "  "}))
+    assert refused.response.status_code == 400
+    assert refused.error_summary == ["Enter a change note: what changed and why"]
+    assert versions() == [(1, "Deployed by the test"), (2, "Shorter name")]
+    done = Page(client.post("/admin/definitions/closure/versions/1/rollback",
+                            data={"csrf_token": token, "note": "The old name was clearer"}, follow_redirects=True))
+    assert done.banner == "Version 3 of closure is now current, with the content of version 1"
+    assert (done.h1, done.text("[data-current]")) == ("Version 3", "Current")
+    assert versions()[-1] == (3, "The old name was clearer")
+    shas = {n: sha for n, sha in db.session.execute(select(ProcessVersion.number, ProcessVersion.sha256))}
+    assert shas[3] == shas[1] != shas[2]
