@@ -99,9 +99,16 @@ def version_changes(session: Session, process_id: str, old: int, new: int) -> li
     """What changed from version ``old`` of a process to version ``new``, one sentence each (the engine's
     diff in words); NotFound when the process has no such version. Either order: from a newer version to
     an older one says what a rollback would change."""
-    _, _, old_bundle, _ = process_version(session, process_id, old)
-    _, _, new_bundle, _ = process_version(session, process_id, new)
-    return describe_changes(_as_bytes(old_bundle.files), _as_bytes(new_bundle.files), process_id)
+    return describe_changes(_own_files(session, process_id, old), _own_files(session, process_id, new), process_id)
+
+
+def _own_files(session: Session, process_id: str, number: int) -> dict[str, bytes]:
+    """The file that holds the process, alone: a version published in a bundle of five files is compared
+    like for like with one published alone (the parser reads a bundle's other files too: a message's
+    correlation properties defined in another file would read as a change)."""
+    _, _, bundle, _ = process_version(session, process_id, number)
+    own = process_file(bundle.files, process_id)
+    return _as_bytes({own: bundle.files[own]} if own else bundle.files)
 
 
 def rollback_files(session: Session, process_id: str, number: int) -> dict[str, bytes]:
