@@ -10,7 +10,7 @@ from forms.base import Errors, FormSchema
 from forms.choices import CLOSURE_DECISIONS
 from forms.fields import checkbox, choice, day, rows, textarea
 from forms.rows import OutcomeRow
-from forms.rules import check_rows
+from forms.rules import check_outcomes_match_plan, check_rows
 
 
 class ClosureSummary(FormSchema):
@@ -28,6 +28,7 @@ class ClosureSummary(FormSchema):
     def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:
         errors = Errors()
         check_rows(data.get("outcomes"), "outcomes", errors, indicators=False, unique=True)
+        check_outcomes_match_plan(data.get("outcomes"), errors)
         errors.raise_any()
 
 
