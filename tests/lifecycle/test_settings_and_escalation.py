@@ -84,3 +84,18 @@ def test_council_settings(journey: Journey) -> None:
     journey.ok(journey.api.put("/api/v1/admin/settings", as_="admin", json={"triage_working_days": 2}))
     referral = journey.refer()  # Monday 09:00: due 17:00 on Wednesday
     assert journey.task(referral["family_ref"], "triage_referral", "ehu1")["due_at"] == "2027-03-03T17:00:00+00:00"
+
+
+def test_the_review_is_due_on_the_date_the_plan_gave_not_the_cadence(journey: Journey) -> None:
+    ref, _ = start_case(journey, review_date="2027-04-15")  # sooner than the team's 3 months
+    assert journey.task(ref, "review", "cm1")["due_at"] == "2027-04-15T16:00:00+00:00"  # 17:00 BST
+
+
+def test_the_parenting_and_family_teams_review_is_due_on_the_date_its_plan_gave(journey: Journey) -> None:
+    referral = journey.refer()
+    ref, people = referral["family_ref"], referral["people"]
+    journey.triage(ref, people, route="parenting_family_team")
+    journey.do(ref, "pft_plan", "pft1", {
+        "intervention": "Weekly parenting sessions.", "agreed_on": "2027-03-01", "review_date": "2027-12-01",
+        "review_date_reason": "The sessions run until November.", "targets": journey.plan_targets(ref, people)})
+    assert journey.task(ref, "pft_review", "pft1")["due_at"] == "2027-12-01T17:00:00+00:00"
