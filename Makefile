@@ -19,28 +19,34 @@ CHROMIUM := /usr/bin/chromium
 chromium:
 	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
 
-install: $(STAMP)
+# The browser bundles esbuild makes from web/ui/bundles/ (bpmn-js-differ for the diagram diff), into the
+# gitignored web/ui/static/build/, served at /assets/app/build/... Never committed: made on every install.
+BUILT := web/ui/static/build/studio-diff.js
+$(BUILT): $(STAMP) $(wildcard web/ui/bundles/*.js)
+	npm run --silent build
+
+install: $(STAMP) $(BUILT)
 
 # Installs, migrates the embedded SQLite database, deploys workflows/, loads the demo, serves on localhost.
-run: $(STAMP)
+run: install
 	$(BIN)/flask --app web db upgrade heads
 	$(BIN)/flask --app web setup
 	$(BIN)/flask --app web run --port $(PORT)
 
 # Production serving on DATABASE_URL (PostgreSQL beyond one machine): gunicorn with WEB_CONCURRENCY web
 # workers and TIMER_WORKERS timer workers (web/gunicorn_conf.py; docs/operations.md).
-serve: $(STAMP)
+serve: install
 	$(BIN)/flask --app web db upgrade heads
 	$(BIN)/flask --app web setup --no-demo
 	$(BIN)/gunicorn -c web/gunicorn_conf.py
 
 # Installs and runs the whole suite (DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL;
 # PYTEST_ARGS passes options, e.g. PYTEST_ARGS=--ignore=tests/browser).
-test: $(STAMP) chromium
+test: install chromium
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Refreshes the README's pictures in docs/screenshots from the browser tests (other runs write to a temporary folder).
-screenshots: $(STAMP) chromium
+screenshots: install chromium
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser
 
 lint: $(STAMP)

@@ -257,10 +257,21 @@ class Engine:
         return task_actions.set_assignee(self.session(), task_id, actor, claim=False, now=self.clock.now(),
                                          projectors=self.projectors)
 
-    def reassign(self, task_id: str, to_username: str, actor: Actor) -> HumanTask:
-        """Give an open task to a named person who may do it (a team manager or an administrator)."""
-        return assignment.reassign(self.session(), task_id, to_username, actor, now=self.clock.now(),
-                                   projectors=self.projectors)
+    def reassign(self, task_id: str, to_username: str, actor: Actor, *,
+                 follow: assignment.Follow | None = None) -> HumanTask:
+        """Give an open task to a named person who may do it (a team manager or an administrator).
+
+        With ``follow``, what the assignee came from follows too (engine/assignment.py ``following``):
+        one transaction on the instance, ``follow`` called inside it."""
+        if follow is None:
+            return assignment.reassign(self.session(), task_id, to_username, actor, now=self.clock.now(),
+                                       projectors=self.projectors)
+        session = self.session()
+        instance_id = queries.get_task(session, actor, task_id).instance_id
+        self.act(instance_id, actor, assignment.following(task_id, to_username, actor, follow), run_steps=False)
+        row = session.get(HumanTask, task_id, populate_existing=True)
+        assert row is not None
+        return row
 
     def complete(self, task_id: str, data: Mapping[str, Any], actor: Actor) -> Completion:
         session = self.session()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import validates_schema
 
 from forms.base import Errors, FormSchema
 from forms.choices import CLOSURE_DECISIONS
+from forms.context import FormContext, current, find_person
 from forms.fields import checkbox, choice, day, rows, textarea
 from forms.rows import OutcomeRow
 from forms.rules import check_outcomes_match_plan, check_rows
@@ -28,8 +30,46 @@ class ClosureSummary(FormSchema):
     def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:
         errors = Errors()
         check_rows(data.get("outcomes"), "outcomes", errors, indicators=False, unique=True)
-        check_outcomes_match_plan(data.get("outcomes"), errors)
+        named = check_identified_outcomes(data.get("outcomes"), errors)
+        check_outcomes_match_plan(data.get("outcomes"), errors, already_named=named)
         errors.raise_any()
+
+
+# (task data key, its rows, who identified them): the whole-family assessment's indicators (confirmed or
+# found), and those the Parenting and Family Team's plan added (``pft_identified``, the result of the
+# ``record_indicators`` step after the plan: its targets' indicators the family did not have before).
+_IDENTIFIED_IN_WORK = (("assessment", "indicators", "the assessment"),
+                       ("pft_identified", "found", "the plan of intervention"))
+
+
+def identified_in_work(ctx: FormContext) -> list[tuple[str, int, str]]:
+    """``(person_id, indicator, where)`` the work itself identified. They joined the family's identified
+    indicators (and may have made it a Troubled Family), so each is an outcome to achieve."""
+    found: list[tuple[str, int, str]] = []
+    for key, field, where in _IDENTIFIED_IN_WORK:
+        answers = ctx.data.get(key)
+        rows = answers.get(field) if isinstance(answers, Mapping) else None
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, Mapping) and isinstance(row.get("indicator"), int):
+                found.append((str(row.get("person_id")), row["indicator"], where))
+    return found
+
+
+def check_identified_outcomes(outcomes: Any, errors: Errors) -> set[tuple[str, int]]:
+    """An outcome row for each indicator the work identified, on the outcomes field, naming the person;
+    the pairs it named (the plan's rule then names them no second time)."""
+    ctx = current()
+    given = {(str(row.get("person_id")), row.get("indicator")) for row in outcomes or []
+             if isinstance(row, Mapping)} if isinstance(outcomes, list) else set()
+    seen: set[tuple[str, int]] = set()
+    for person_id, number, where in identified_in_work(ctx):
+        if (person_id, number) in given or (person_id, number) in seen:
+            continue
+        seen.add((person_id, number))
+        person = find_person(ctx, person_id)
+        name = f"{person.get('given_name', '')} {person.get('family_name', '')}".strip() if person else person_id
+        errors.add(("outcomes",), f"Add the outcome for indicator {number} for {name}: {where} identified it")
+    return seen
 
 
 class ClosureApproval(FormSchema):

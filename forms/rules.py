@@ -127,8 +127,10 @@ def check_review_date(data: Mapping[str, Any], label: str, errors: Errors) -> No
                    f"the team reviews every {months} months")
 
 
-def check_outcomes_match_plan(outcomes: Any, errors: Errors) -> None:
-    """One outcome for each indicator the plan has targets for, and none for any other, each named."""
+def check_outcomes_match_plan(outcomes: Any, errors: Errors, *,
+                              already_named: Iterable[tuple[str, int]] = ()) -> None:
+    """One outcome for each indicator the plan has targets for, and none for any other, each named once
+    (``already_named``: missing ones another rule has said)."""
     ctx = current()
     planned = plan_indicators(ctx)
     if planned is None or not isinstance(outcomes, list) or not outcomes:
@@ -144,7 +146,8 @@ def check_outcomes_match_plan(outcomes: Any, errors: Errors) -> None:
             errors.add(("outcomes", index, "indicator"),
                        f"Indicator {pair[1]} for {person_name(ctx, pair[0])} is not in the plan: "
                        "remove this outcome")
-    missing = [pair for pair in planned if pair not in given]
+    named = set(already_named)
+    missing = [pair for pair in planned if pair not in given and pair not in named]
     if missing:
         errors.add(("outcomes",), "Add an outcome for each indicator in the plan: there is none for "
                    + join_all(describe(ctx, pair) for pair in missing))

@@ -100,7 +100,12 @@ def may_read(session: Session, actor: Actor, family: Family) -> bool:
     works_on = and_(HumanTask.state == TaskStatus.OPEN, visible_tasks(actor),
                     or_(HumanTask.assignee.is_(None), HumanTask.assignee == actor.username))
     if ALLOCATED_GROUPS & actor.groups:
-        works_on = or_(works_on, HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username)
+        held = and_(HumanTask.state == TaskStatus.OPEN, HumanTask.assignee == actor.username)
+        # A case manager the family was handed over from (workflows/services/reassign.py) keeps no access
+        # through the work they did: the family's named case manager leads it now.
+        handed_over = Role.CASE_MANAGER in actor.groups and family.case_manager not in (None, actor.username)
+        past = or_(HumanTask.assignee == actor.username, HumanTask.completed_by == actor.username)
+        works_on = or_(works_on, held if handed_over else past)
     return bool(session.scalar(select(exists().where(HumanTask.instance_id.in_(bound_instances(family)), works_on))))
 
 

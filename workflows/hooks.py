@@ -66,12 +66,13 @@ def domain_hooks(today: Callable[[], date] | None = None,
 
 def operations() -> dict[str, Operation]:
     """Every service-task operation the lifecycle's BPMN may name (deploy refuses any other)."""
-    from workflows.operations import casework, claims, follow_up, intake
+    from workflows.operations import casework, claims, follow_up, identification, intake
 
     return {
         "register_referral": intake.register_referral,
         "record_triage": intake.record_triage,
         "add_to_tf_register": intake.add_to_tf_register,
+        "record_indicators": identification.record_indicators,
         "record_allocation": casework.record_allocation,
         "next_review": casework.next_review,
         "close_family": casework.close_family,

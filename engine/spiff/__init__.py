@@ -49,6 +49,7 @@ from engine.spiff.parsing import finish as finish_bundle
 from engine.spiff.scripting import BasePythonScriptEngineEnvironment, PythonScriptEngine, TaskDataEnvironment
 from engine.spiff.serializer import StateSerializer
 from engine.spiff.sources import Source, sources_of
+from engine.spiff.spec_diff import ElementChange, ProcessChanges, process_changes
 from engine.spiff.specs import (
     MESSAGE_EVENT,
     TIMER_EVENTS,
@@ -94,14 +95,15 @@ __all__ = [
     "interrupt_for_event_subprocesses",
     "unmatched_link_throws",
     "BPMN_NS", "MESSAGE_EVENT", "NS", "PARSE_RECURSION_LIMIT", "SPIFF_NS", "TIMER_EVENTS",
-    "BasePythonScriptEngineEnvironment", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
+    "BasePythonScriptEngineEnvironment", "ElementChange", "HumanTaskType", "NotWaiting", "ParsedBundle", "ProcessSpec",
     "PythonScriptEngine", "Source", "SpiffWorkflowException", "StartTimer", "State", "StateSerializer", "StoredTask",
     "StoredWorkflow", "Task", "TaskDataEnvironment", "TaskSpec", "Thrown", "ValidationException", "Wait", "Workflow",
     "WorkflowException", "WorkflowTaskException", "add_file", "boundary_deadline", "cycle_expression", "cycle_period_s",
     "data_at", "find_task",
     "fire_start_timers", "flatten", "has_ready_automatic_tasks", "path_length", "has_timer_start", "human_task_types",
     "install_month_end_clamping", "is_completed", "is_ready", "is_timer_date", "iter_lanes", "iter_task_specs",
-    "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth", "read_state",
+    "message_starts", "new_parser", "new_workflow", "operation_name", "parse_bundle", "parsing_depth",
+    "process_changes", "ProcessChanges", "read_state",
     "read_time_from", "ready_human_tasks", "send_message", "sources_of", "spec_type", "start_timer",
     "task_properties", "task_properties_of_spec", "tasks_changed_since", "thrown_messages", "timer_due_times",
     "waiting_messages",

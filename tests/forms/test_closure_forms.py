@@ -71,3 +71,18 @@ def test_an_approval_needs_the_evidence_checked(kit: Any, evidence_checked: Any)
 def test_an_unknown_decision_is_refused(kit: Any) -> None:
     assert kit.errors_with("closure_approval", ("decision",), "approved") == {
         "decision": ["Select whether to approve or return the closure summary"]}
+
+
+def test_each_indicator_the_assessment_recorded_needs_an_outcome(kit: Any) -> None:
+    """Indicators confirmed or found at the assessment joined the family's: each is an outcome to achieve."""
+    context = {**kit.workflow_data(), "assessment": {"indicators": [
+        {"person_id": "P-2", "indicator": 7, "evidence": "71%"},
+        {"person_id": "P-1", "indicator": 22, "evidence": "Police notification"}]}}
+    assert kit.errors("closure_summary", kit.valid("closure_summary"), context) == {
+        "outcomes": ["Add the outcome for indicator 22 for Sam Smith: the assessment identified it"]}
+
+
+def test_each_indicator_the_parenting_plan_added_needs_an_outcome(kit: Any) -> None:
+    context = {**kit.workflow_data(), "pft_identified": {"found": [{"person_id": "P-3", "indicator": 8}]}}
+    assert kit.errors("closure_summary", kit.valid("closure_summary"), context) == {
+        "outcomes": ["Add the outcome for indicator 8 for Jo Smith: the plan of intervention identified it"]}

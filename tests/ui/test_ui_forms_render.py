@@ -7,7 +7,7 @@ from flask import Flask, render_template_string
 
 from forms import default_registry
 from web.ui.forms_controls import build_controls, summary
-from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
+from web.ui.forms_render import add_row, answers_from, collect, error_ids, normalise, remove_row
 
 REGISTRY = default_registry()
 
@@ -72,3 +72,20 @@ def test_errors_map_to_element_ids_and_the_summary_links_to_them() -> None:
     assert listed[0] == {"text": "Something form-wide", "href": "#task-form"}
     assert {"text": "Enter the date", "href": "#closed_on-day"} in listed
     assert {"text": "Select the indicator", "href": "#outcomes-0-indicator"} in listed
+
+
+def test_stored_data_becomes_the_answers_it_was_collected_from() -> None:
+    """A returned task is shown with its earlier answers: stored data back to posted answers, and those
+    answers collect to the same data (dates, rows, yes/no radios, booleans)."""
+    specs = REGISTRY.fields("closure_summary")
+    data = {"closed_on": "2027-04-02", "summary": "Better progress.", "evidence": "School letter.", "outcomes": [
+        {"person_id": "P1", "indicator": "22", "achieved": True, "evidence": "Police log."},
+        {"person_id": "P2", "indicator": "7", "achieved": False, "evidence": "Attendance 85%."}]}
+    answers = answers_from(specs, data)
+    assert answers["closed_on-day"] == ["2"] and answers["closed_on-month"] == ["4"]
+    assert answers["outcomes-count"] == ["2"] and answers["outcomes-1-achieved"] == ["false"]
+    assert collect(specs, answers) == {**data, "outcomes": [{**row, "achieved": "true" if row["achieved"] else "false"}
+                                                            for row in data["outcomes"]]}
+    referral = REGISTRY.fields("referral")
+    assert answers_from(referral, {"consent": True})["consent"] == ["true"]
+    assert answers_from(referral, {"consent": False})["consent"] == []

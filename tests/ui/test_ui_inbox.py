@@ -90,7 +90,7 @@ def test_a_team_manager_reassigns_a_team_task(client: FlaskClient, people: None)
     client.post("/inbox", data={"csrf_token": csrf(page), "action": "assign", "task": [task.id], "assignee": "cm9"})
     db.session.refresh(task)
     assert task.assignee == "cm2"
-    assert "may not do this task" in Page(client.get("/inbox")).banner
+    assert "Select a case manager of the team north: CM9 is not one" in Page(client.get("/inbox")).banner
 
 
 def test_a_case_manager_cannot_reassign_nor_see_the_team_tab(client: FlaskClient, people: None) -> None:

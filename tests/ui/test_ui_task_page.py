@@ -160,3 +160,22 @@ def test_one_who_loses_a_free_task_to_a_colleague_keeps_their_answers(client: Fl
     db.session.refresh(task)
     assert (task.state, task.assignee) == ("open", "cm1")
     assert client.get(f"/tasks/{task.id}").status_code == 404  # cm1's now: need to know
+
+
+def test_a_closure_without_an_outcome_for_an_indicator_the_assessment_found_is_refused_on_the_page(
+        client: FlaskClient, people: None) -> None:
+    found = {"assessment": {"indicators": [{"person_id": "P1", "indicator": 16, "evidence": "On JSA"}]}}
+    task = _open(start(data={**FAMILY, **found}))
+    sign_in(client, "cm1")
+    page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    response = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), **VALID, "action": "continue"})
+    assert response.status_code == 400
+    refused = Page(response)
+    links = {a["href"]: normalise(a.get_text()) for a in refused.select(".govuk-error-summary__list a")}
+    assert links == {"#outcomes": "Add the outcome for indicator 16 for Sam Smith: the assessment identified it"}
+    assert "indicator 16 for Sam Smith" in refused.text("#task-form .govuk-error-message")  # on the field too
+    assert _open(task.instance_id).id == task.id  # nothing completed
+    both = {**VALID, "outcomes-count": "2", "outcomes-1-person_id": "P1", "outcomes-1-indicator": "16",
+            "outcomes-1-achieved": "true", "outcomes-1-evidence": "In work since March"}
+    done = client.post(f"/tasks/{task.id}", data={"csrf_token": csrf(page), **both, "action": "continue"})
+    assert done.status_code == 302

@@ -1,7 +1,9 @@
 """``GET /api/v1/tf-register``: the families identified for Troubled Families, newest first (TF groups).
 
 Every identified family arrives here (and in the family journey's history as ``tf_team_alerted``) the
-moment triage identifies it; the TF team's inbox also gets a ``check_identified_family`` task.
+moment triage, the whole-family assessment or the Parenting and Family Team's plan identifies it
+(``added_at``: the assessment's or plan's date for a family identified there); the TF team's inbox also
+gets a ``check_identified_family`` task.
 """
 
 from __future__ import annotations

@@ -115,6 +115,36 @@ def collect(specs: Sequence[FieldSpec], answers: Answers, prefix: str = "") -> d
     return data
 
 
+def answers_from(specs: Sequence[FieldSpec], data: Mapping[str, Any], prefix: str = "") -> Answers:
+    """``collect`` the other way: stored data as posted answers, so a task done again (a returned
+    closure summary) shows the answers given last time."""
+    answers: Answers = {}
+    for spec in specs:
+        name, value = prefix + spec.name, data.get(spec.name)
+        if value is None:
+            continue
+        if spec.widget == "add_another":
+            rows = [row for row in value if isinstance(row, Mapping)] if isinstance(value, list) else []
+            for index, row in enumerate(rows):
+                answers.update(answers_from(spec.children, row, f"{name}-{index}-"))
+            answers[f"{name}-count"] = [str(max(1, len(rows)))]
+        elif spec.widget == "fieldset":
+            if isinstance(value, Mapping):
+                answers.update(answers_from(spec.children, value, f"{name}-"))
+        elif spec.widget == "date":
+            year, _, rest = str(value)[:10].partition("-")
+            month, _, day = rest.partition("-")
+            for part, text in zip(DATE_PARTS, (day, month, year), strict=True):
+                answers[f"{name}-{part}"] = [str(int(text)) if text.isdigit() else text]
+        elif _is_boolean(spec):
+            answers[name] = ["true"] if value else []
+        elif spec.widget == "checkboxes":
+            answers[name] = [_value(v) for v in value] if isinstance(value, list) else [_value(value)]
+        else:
+            answers[name] = [_value(value)]
+    return answers
+
+
 def error_ids(messages: Any, path: str = "") -> dict[str, str]:
     """marshmallow's nested messages -> {element id: first message} (``""`` for form-wide ones)."""
     found: dict[str, str] = {}

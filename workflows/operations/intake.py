@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from engine.steps import StepContext
-from workflows.models import Family, Person, Referral, TeamSetting, TfRegister, TfRegisterIssue
+from workflows.models import Family, Person, Referral, TeamSetting
 from workflows.operations.common import earned_autonomy, family_by_ref, make_ref, param, setting
+from workflows.operations.identification import merge_indicators, register
 from workflows.rules import eligibility
 
 
@@ -94,7 +95,7 @@ def record_triage(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     status_before = family.status
     indicators = [{"person_id": i["person_id"], "indicator": i["indicator"]} for i in triage.get("indicators", [])]
     if match != "new":
-        indicators = _merge_indicators(family.indicators, indicators)
+        indicators = merge_indicators(family.indicators, indicators)
     judged = eligibility(indicators, family.framework)
     family.indicators, family.headline_issues = indicators, judged["headline_issues"]
     family.eligible = judged["eligible"]
@@ -110,11 +111,6 @@ def record_triage(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
             "earned_autonomy": earned_autonomy(session)}
 
 
-def _merge_indicators(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen = {(i["person_id"], i["indicator"]) for i in old}
-    return list(old) + [i for i in new if (i["person_id"], i["indicator"]) not in seen]
-
-
 def _team_for(session: Any, district: str) -> str | None:
     return session.scalar(
         select(TeamSetting.team_id).where(TeamSetting.district == district, TeamSetting.kind == "case_management")
@@ -123,16 +119,9 @@ def _team_for(session: Any, district: str) -> str | None:
 
 
 def add_to_tf_register(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
-    family = family_by_ref(ctx.session, param(params, "family_ref"))
     """On the register once; ``added`` says it is new, so the journey alerts the TF team only then."""
-    added = ctx.session.get(TfRegister, family.id) is None
+    family = family_by_ref(ctx.session, param(params, "family_ref"))
+    added = register(ctx, family, ctx.now)
     if added:
-        ctx.session.add(TfRegister(family_id=family.id, added_at=ctx.now, headline_issues=family.headline_issues,
-                                   framework=family.framework))
-        ctx.session.flush()
         ctx.record("tf_team_alerted", data={"family_ref": family.ref, "headline_issues": family.headline_issues})
-    # The issue rows follow the family's current issues (a matched re-referral can add some).
-    ctx.session.execute(delete(TfRegisterIssue).where(TfRegisterIssue.family_id == family.id))
-    ctx.session.add_all(TfRegisterIssue(family_id=family.id, headline_issue=int(issue), district=family.district)
-                        for issue in sorted(set(family.headline_issues)))
     return {"family_ref": family.ref, "on_register": True, "added": added, "headline_issues": family.headline_issues}

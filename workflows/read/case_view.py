@@ -236,6 +236,8 @@ def timeline(session: Session, own_ids: list[int], instances: Mapping[int, Insta
                                   .order_by(Event.id.desc()).limit(SCAN_LIMIT)))
     usernames = {e.actor for e in events} | {str(_mapping(e.data).get("assignee")) for e in events
                                              if e.kind == "task_opened" and _mapping(e.data).get("assignee")}
+    usernames |= {str(_mapping(e.data).get(key)) for e in events if e.kind == "lead_professional_changed"
+                  for key in ("from", "to") if _mapping(e.data).get(key)}
     people = {u: n for u, n in session.execute(select(User.username, User.display_name).where(
         User.username.in_(usernames)))} if events else {}
     items: list[TimelineItem] = []
@@ -272,6 +274,10 @@ def _item(event: Event, node: Any, process: str, task_process: Mapping[str, str]
         title, where = f"Started: {where or process}", ""
     elif event.kind == "instance_completed":
         title, where = f"Finished: {process}", ""
+    elif event.kind == "lead_professional_changed":  # workflows/services/reassign.py
+        before, after = str(data.get("from") or ""), str(data.get("to") or "")
+        title = f"Case manager changed to {people.get(after, after)}"
+        where = f"Handed over from {people.get(before, before)}" if before else where
     elif event.kind == "tf_team_alerted":
         title = "Troubled Families team alerted"
     else:

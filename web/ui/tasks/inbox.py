@@ -25,6 +25,7 @@ from web.ui.tasks.task_types import task_types
 from web.wiring import get_engine
 from workflows.access import Role
 from workflows.read.choices import group_choices, team_members
+from workflows.services.reassign import reassign
 
 PAGE_SIZE = 25
 COUNT_CAP = 1000
@@ -105,7 +106,7 @@ def act_on_task(label: str, action: str, task_id: str, actor: Actor, to: str | N
         elif action == "unclaim":
             engine.unclaim(task_id, actor)
         else:
-            engine.reassign(task_id, to or "", actor)
+            reassign(engine, actor, task_id, to or "")
         return True
     except (Conflict, Forbidden, Invalid, NotFound) as error:
         flash(f"{label}: {error.message}")

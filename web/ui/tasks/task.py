@@ -17,12 +17,13 @@ from web.extensions import db
 from web.ui.auth.session import current_actor, sign_in_url, signed_in
 from web.ui.case.context import build, household_choices
 from web.ui.forms_controls import build_controls, summary
-from web.ui.forms_render import add_row, collect, error_ids, normalise, remove_row
+from web.ui.forms_render import add_row, answers_from, collect, error_ids, normalise, remove_row
 from web.ui.tasks import bp, drafts
 from web.wiring import get_engine
 from workflows.access import readable_family
 from workflows.read.choices import case_managers, team_case_managers, team_choices
 from workflows.read.family_view import match_summaries
+from workflows.read.returns import DECIDED_BY, RETURNED_BY, returns
 
 
 def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
@@ -36,12 +37,20 @@ def _choices(data: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
 
 
 def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, status: int = 200,
-          saved_at: Any = None) -> ResponseReturnValue:
+          saved_at: Any = None, prefill: bool = False) -> ResponseReturnValue:
     engine = get_engine()
     actor = current_actor()
     data = engine.task_data(task)
     specs = engine.forms.fields(task.form_key) if task.form_key else []
     errors = error_ids(messages) if messages else {}
+    approval = RETURNED_BY.get(task.form_key or "") or DECIDED_BY.get(task.form_key or "")
+    history = returns(db.session(), task.instance_id, approval) if approval else []
+    # A returned task opened afresh (no draft) starts from the answers given before the return.
+    earlier = data.get(task.form_key or "")
+    prefilled = False
+    if (prefill and not answers and history and task.form_key in RETURNED_BY and task.state == TaskStatus.OPEN
+            and isinstance(earlier, dict)):
+        answers, prefilled = answers_from(specs, earlier), True
     controls = build_controls(specs, answers, errors, _choices(data))
     title = engine.forms.title(task.form_key) if task.form_key else task.name
     case = build(data, task.fields or {})
@@ -55,6 +64,7 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
         may_reassign=may_reassign(actor, task), now=engine.clock.now(), matches=matches,
         show_referral=task.form_key == "triage", show_closure=task.form_key == "closure_approval",
         show_returned=task.form_key == "closure_summary" and task.state == TaskStatus.OPEN,
+        returns=history, prefilled=prefilled,
     ), status
 
 
@@ -64,7 +74,7 @@ def _page(task: HumanTask, answers: dict[str, list[str]], messages: Any = None, 
 def task(task_id: str) -> ResponseReturnValue:
     row = queries.get_task(db.session(), current_actor(), task_id)
     answers, saved_at = drafts.load(db.session(), g.user.id, task_id)
-    return _page(row, answers, saved_at=saved_at)
+    return _page(row, answers, saved_at=saved_at, prefill=True)
 
 
 def _keep_expired_answers(task_id: str) -> ResponseReturnValue:
