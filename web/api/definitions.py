@@ -1,15 +1,16 @@
-"""Deploying and listing BPMN/DMN bundles."""
+"""Deploying and listing BPMN/DMN bundles; how many live instances wait where in a process."""
 
 from __future__ import annotations
 
 from flask import request
 from flask.typing import ResponseReturnValue
 
+from engine.live_counts import live_counts
 from engine.queries import deployed_processes
 from web.api import api
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.api.schemas import DefinitionSchema, DeployResultSchema
+from web.api.schemas import DefinitionSchema, DeployResultSchema, LiveCountsSchema
 from web.extensions import db
 from web.wiring import get_engine
 
@@ -50,3 +51,14 @@ def list_definitions() -> ResponseReturnValue:
         for process, version in rows
     ]
     return {"items": DefinitionSchema(many=True).dump(items)}
+
+
+@api.get("/definitions/<process_id>/live")
+def live(process_id: str) -> ResponseReturnValue:
+    """Counts of live instances per version, element and kind of wait: never which instances. Process
+    owners and administrators only; anyone else is told the process does not exist."""
+    actor = current_actor()
+    if not actor.may_deploy:
+        raise ApiError(404, "not_found", f"process '{process_id}' is not deployed")
+    counts = live_counts(db.session(), process_id)
+    return LiveCountsSchema().dump({"process_id": process_id, "items": counts})

@@ -64,6 +64,10 @@ def add_engine_paths(spec: APISpec) -> None:
                        ref("DeployResult"), errors=(400, 403, 422))
     deploy["requestBody"] = upload
     spec.path("/definitions", operations={"post": deploy, "get": operation("deployed processes", 200, None)})
+    spec.path("/definitions/{process_id}/live", operations={"get": operation(
+        "live instances waiting at each element of a process, per version: counts only (process owners and "
+        "admins; 404 to anyone else and for a process never deployed)", 200, ref("LiveCounts"), errors=(404,),
+        parameters=path_param("process_id", "string"))})
     spec.path("/instances", operations={"post": operation(
         "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 409, 422))})
     spec.path("/instances/{instance_id}", operations={
@@ -181,7 +185,7 @@ def build_spec() -> dict[str, Any]:
     for name in (
         "ErrorSchema", "DeployResultSchema", "DefinitionSchema", "StartInstanceSchema", "InstanceSchema",
         "InstanceRefSchema", "HistorySchema", "TaskPageSchema", "TaskDetailSchema", "CompleteTaskSchema",
-        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema",
+        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema", "LiveCountsSchema",
     ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(schemas, name))
     for module in (events, admin_domain):
