@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import JSON, Connection, and_, column, delete, insert, or_, select, table
+from sqlalchemy import JSON, Connection, and_, column, delete, insert, not_, or_, select, table
+from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import spiff
 from engine.models import Instance, InstanceStatus, InstanceWait
@@ -43,24 +44,27 @@ def version_of(instance_version_id: int, process_id: str) -> int:
 
 def sync(ctx: StepContext, workflow: spiff.Workflow) -> None:
     """Bring the instance's rows in step with the state just saved: rows no longer wanted go, new ones
-    start waiting now, and a wait that carries on keeps its ``since``. Plain statements, not ORM
-    objects: a step pays one indexed SELECT, and a DELETE and an INSERT only when its waits changed."""
+    start waiting now, and a wait that carries on keeps its ``since``.
+
+    Two plain statements and no read: a DELETE of every row not wanted, then an INSERT of every row
+    wanted that skips those already there. Whatever the table held before (even rows an older engine
+    wrote), it holds exactly the wanted rows afterwards.
+    """
     row: Instance = ctx.instance
-    keys = wanted(workflow, row.status, row.process_id, row.error_task_id, row.error_element_id)
-    existing = {(p, e, k): v for p, e, k, v in ctx.session.execute(
-        select(InstanceWait.process_id, InstanceWait.element_id, InstanceWait.kind, InstanceWait.version_id)
-        .where(InstanceWait.instance_id == row.id))}
-    stale = [key for key, version in existing.items()
-             if key not in keys or version != version_of(row.version_id, key[0])]
-    if stale:
-        ctx.session.execute(delete(InstanceWait).where(InstanceWait.instance_id == row.id, or_(*(
-            and_(InstanceWait.process_id == p, InstanceWait.element_id == e, InstanceWait.kind == k)
-            for p, e, k in stale))))
-    fresh = keys - (existing.keys() - set(stale))
-    if fresh:
-        ctx.session.execute(insert(InstanceWait), [
-            {"instance_id": row.id, "process_id": p, "element_id": e, "kind": k,
-             "version_id": version_of(row.version_id, p), "since": ctx.now} for p, e, k in sorted(fresh)])
+    keys = sorted(wanted(workflow, row.status, row.process_id, row.error_task_id, row.error_element_id))
+    unwanted = delete(InstanceWait).where(InstanceWait.instance_id == row.id)
+    if keys:
+        unwanted = unwanted.where(not_(or_(*(
+            and_(InstanceWait.process_id == p, InstanceWait.element_id == e, InstanceWait.kind == k,
+                 InstanceWait.version_id == version_of(row.version_id, p))
+            for p, e, k in keys))))
+    ctx.session.execute(unwanted)
+    if keys:
+        dialect = postgresql if ctx.session.get_bind().dialect.name == "postgresql" else sqlite
+        add = dialect.insert(InstanceWait).on_conflict_do_nothing()
+        ctx.session.execute(add, [{"instance_id": row.id, "process_id": p, "element_id": e, "kind": k,
+                                   "version_id": version_of(row.version_id, p), "since": ctx.now}
+                                  for p, e, k in keys])
 
 
 # The tables as the migration that adds instance_wait finds them: named columns only, so a later

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from engine import waits
 from engine.access import SYSTEM
-from engine.models import InstanceWait
+from engine.models import Instance, InstanceWait
 from tests.engine.conformance.conftest import START, Driver
 from tests.fixtures.app import BPMN, Api
 from web.extensions import db
@@ -78,6 +78,17 @@ def test_a_wait_that_carries_on_keeps_its_since(run: Driver) -> None:
     get_engine().advance(instance, SYSTEM)  # a step on the instance that moves nothing
     (after,) = db.session.scalars(select(InstanceWait.since).where(InstanceWait.instance_id == instance))
     assert after == before and before.isoformat().startswith(START[:16])  # not the step 5 minutes on
+
+
+def test_a_step_leaves_exactly_the_wanted_rows_whatever_the_table_held(run: Driver) -> None:
+    instance = start(run, "C-1")
+    db.session.execute(delete(InstanceWait).where(InstanceWait.instance_id == instance))
+    version_id = db.session.scalar(select(Instance.version_id).where(Instance.id == instance))
+    db.session.add(InstanceWait(instance_id=instance, process_id="waits_main", element_id="gone", kind="timer",
+                                version_id=version_id, since=get_engine().clock.now()))
+    db.session.commit()
+    get_engine().advance(instance, SYSTEM)
+    assert rows(instance) == {("waits_main", "review", "user_task")}
 
 
 def test_counts_are_per_version(run: Driver) -> None:
