@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
+from sqlalchemy import inspect as sa_inspect
 
 from engine import waits
 from engine.access import SYSTEM
@@ -148,3 +149,18 @@ def test_the_backfill_computes_the_rows_of_running_instances_from_their_state(ru
     assert waits.backfill(db.session.connection()) == 3  # one row each for the three live ones
     assert {i: rows(i) for i in expected} == expected
     db.session.rollback()
+
+
+def test_the_migration_gives_instances_already_running_their_rows(run: Driver) -> None:
+    from flask_migrate import downgrade, upgrade
+
+    waiting, failing = start(run, "C-1"), run.start("waits_main", "C-9", case_ref="C-9", fail=True)
+    run.complete(failing, "review")
+    db.session.remove()
+    downgrade(revision="0010_instance_waits-1")  # the table gone, as before the upgrade
+    try:
+        assert "instance_wait" not in sa_inspect(db.engine).get_table_names()
+    finally:
+        upgrade(revision="heads")
+    assert rows(waiting) == {("waits_main", "review", "user_task")}
+    assert rows(failing) == {("waits_main", "check", "incident")}
