@@ -54,7 +54,7 @@ def list_definitions() -> ResponseReturnValue:
 
 
 @api.get("/definitions/<process_id>/live")
-def live(process_id: str) -> ResponseReturnValue:
+def definition_live(process_id: str) -> ResponseReturnValue:
     """Counts of live instances per version, element and kind of wait: never which instances. Process
     owners and administrators only; anyone else is told the process does not exist."""
     actor = current_actor()
