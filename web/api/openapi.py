@@ -79,6 +79,10 @@ def add_engine_paths(spec: APISpec) -> None:
     spec.path("/definitions/{process_id}/versions/{number}/files/{name}", operations={"get": operation(
         "one file of a version, as deployed", 200, {"type": "string", "format": "binary"},
         content="application/xml", errors=(403, 404), parameters=version + path_param("name", "string"))})
+    spec.path("/definitions/{process_id}/live", operations={"get": operation(
+        "live instances waiting at each element of a process, per version: counts only (process owners and "
+        "admins; 404 to anyone else and for a process never deployed)", 200, ref("LiveCounts"), errors=(403, 404),
+        parameters=path_param("process_id", "string"))})
     spec.path("/instances", operations={"post": operation(
         "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 409, 422))})
     spec.path("/instances/{instance_id}", operations={
@@ -197,7 +201,7 @@ def build_spec() -> dict[str, Any]:
         "ErrorSchema", "DeployResultSchema", "DefinitionsSchema", "ProcessVersionDetailSchema",
         "StartInstanceSchema", "InstanceSchema",
         "InstanceRefSchema", "HistorySchema", "TaskPageSchema", "TaskDetailSchema", "CompleteTaskSchema",
-        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema",
+        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema", "LiveCountsSchema",
     ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(schemas, name))
     for module in (events, admin_domain):
