@@ -62,8 +62,9 @@ def steps(people: list[str], today: str) -> list[tuple[str, dict[str, Any]]]:
             {"person_id": child, "indicator": 7, "evidence": "School"}]}),
         ("allocate", {"case_manager": "cm1", "team": TEAM}),
         ("assess", {"assessed_on": today, "all_members_included": True, "summary": "Assessed."}),
-        ("plan", {"agreed_on": today, "review_date": "2099-01-01", "targets": [
-            {"indicator": 7, "person_id": child, "target": "Attendance", "by_date": "2099-01-01"}]}),
+        ("plan", {"agreed_on": today, "review_date": "2099-01-01", "review_date_reason": "A benchmark's far date.",
+                  "targets": [{"indicator": 22, "person_id": adult, "target": "No call-outs", "by_date": "2099-01-01"},
+                              {"indicator": 7, "person_id": child, "target": "Attendance", "by_date": "2099-01-01"}]}),
         ("review", {"reviewed_on": today, "ready_to_close": True, "next_steps": "Close.", "progress": [
             {"person_id": child, "indicator": 7, "status": "achieved", "evidence": "95%"}]}),
         ("write_closure", {"closed_on": today, "summary": "Done.", "evidence": "On file.", "outcomes": outcomes}),

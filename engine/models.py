@@ -271,6 +271,27 @@ class MessageWait(Base):
     correlations: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class InstanceWait(Base):
+    """Where live work stands: one row per element an active (or errored) instance waits at, with the
+    process whose diagram draws it. Written with every step (engine/waits.py), gone when the instance
+    ends; process owners read counts of it, never the rows (engine/live_counts.py)."""
+
+    __tablename__ = "instance_wait"
+    # Counts per process, version and element are one index range, read without the table.
+    __table_args__ = (Index("ix_instance_wait_counts", "process_id", "version", "element_id", "kind"),)
+
+    instance_id: Mapped[int] = mapped_column(BigId, ForeignKey("instance.id"), primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    element_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # user_task, manual_task, timer, message, receive_task, signal, condition, event_gateway,
+    # call_activity, incident (engine/spiff/waits.py)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The number of the version of ``process_id`` the instance runs (its pin; an instance from before
+    # pins, the version its bundle holds), copied so the counts need no join with the instances.
+    version: Mapped[int] = mapped_column(Integer)
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class BufferedMessage(Base):
     """A message that arrived before anyone waited for it, kept until it expires or is delivered once."""
 
@@ -409,6 +430,7 @@ __all__ = [
     "HumanTaskField",
     "Instance",
     "InstanceStatus",
+    "InstanceWait",
     "MessageWait",
     "OutboxMessage",
     "ProcessVersion",

@@ -1,4 +1,5 @@
-"""Writing a step's outcome: the instance row, the human-task projection and the step's events."""
+"""Writing a step's outcome: the instance row, the human-task projection, the message waits, where the
+instance waits (engine/waits.py) and the step's events."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import spiff
+from engine import spiff, waits
 from engine.definitions import LoadedVersion
 from engine.messages import sync_waits
 from engine.models import HumanTask, HumanTaskField, InstanceStatus, TaskStatus
@@ -60,6 +61,7 @@ def _save(ctx: StepContext, workflow: spiff.Workflow, version: LoadedVersion, st
     _record_automatic_work(ctx, workflow, since, handled)
     _sync_human_tasks(ctx, workflow, version, due_at)
     sync_waits(ctx, workflow, active=row.status == InstanceStatus.ACTIVE)
+    waits.sync(ctx, workflow)
     if row.status == InstanceStatus.COMPLETED and row.ended_at == ctx.now:
         ctx.record("instance_completed", actor="engine")
 

@@ -45,10 +45,18 @@ class Errors:
         self.messages: dict[str | int, Any] = {}
 
     def add(self, path: Sequence[str | int], message: str) -> None:
+        """``message`` at ``path``; a message on a field that also has errors inside it (a rows field
+        with row errors) goes under ``_schema`` there, as marshmallow itself merges them."""
         node = self.messages
         for key in path[:-1]:
-            node = node.setdefault(key, {})
-        node.setdefault(path[-1], []).append(message)
+            child = node.setdefault(key, {})
+            if isinstance(child, list):
+                child = node[key] = {"_schema": child}
+            node = child
+        last = node.setdefault(path[-1], [])
+        if isinstance(last, dict):
+            last = last.setdefault("_schema", [])
+        last.append(message)
 
     def raise_any(self) -> None:
         if self.messages:

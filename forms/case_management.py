@@ -10,8 +10,9 @@ from forms.base import Errors, FormSchema
 from forms.choices import BENEFITS
 from forms.context import current
 from forms.fields import choices_list, confirm, day, rows, text, textarea, yes_no
+from forms.plans import later_review_reason
 from forms.rows import IndicatorRow, ProgressRow
-from forms.rules import check_after, check_rows
+from forms.rules import check_after, check_review_date, check_rows
 
 CASE_MANAGERS = "case_managers"  # choices_from: usernames of the case managers the allocator may pick
 TEAMS = "teams"  # choices_from: team ids
@@ -70,6 +71,7 @@ class Review(FormSchema):
     next_steps = textarea("Next steps", required="Enter the next steps")
     ready_to_close = yes_no("Ready to close", required="Select yes if the family is ready to close")
     review_date = day("Next review date", hint="Not needed if the family is ready to close")
+    review_date_reason = later_review_reason()
 
     @validates_schema(skip_on_field_errors=False)
     def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -78,5 +80,7 @@ class Review(FormSchema):
             errors.add(("review_date",), "Enter the date of the next review")
         check_after(data, "review_date", "reviewed_on",
                     "Next review date must be after the date of this review", errors)
+        if data.get("ready_to_close") is not True:  # a family ready to close has no next review
+            check_review_date(data, "Next review date", errors)
         check_rows(data.get("progress"), "progress", errors, indicators=False)
         errors.raise_any()

@@ -12,7 +12,7 @@ from forms.choices import CLOSURE_DECISIONS
 from forms.context import FormContext, current, find_person
 from forms.fields import checkbox, choice, day, rows, textarea
 from forms.rows import OutcomeRow
-from forms.rules import check_rows
+from forms.rules import check_outcomes_match_plan, check_rows
 
 
 class ClosureSummary(FormSchema):
@@ -30,7 +30,8 @@ class ClosureSummary(FormSchema):
     def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:
         errors = Errors()
         check_rows(data.get("outcomes"), "outcomes", errors, indicators=False, unique=True)
-        check_identified_outcomes(data.get("outcomes"), errors)
+        named = check_identified_outcomes(data.get("outcomes"), errors)
+        check_outcomes_match_plan(data.get("outcomes"), errors, already_named=named)
         errors.raise_any()
 
 
@@ -54,8 +55,9 @@ def identified_in_work(ctx: FormContext) -> list[tuple[str, int, str]]:
     return found
 
 
-def check_identified_outcomes(outcomes: Any, errors: Errors) -> None:
-    """An outcome row for each indicator the work identified, on the outcomes field, naming the person."""
+def check_identified_outcomes(outcomes: Any, errors: Errors) -> set[tuple[str, int]]:
+    """An outcome row for each indicator the work identified, on the outcomes field, naming the person;
+    the pairs it named (the plan's rule then names them no second time)."""
     ctx = current()
     given = {(str(row.get("person_id")), row.get("indicator")) for row in outcomes or []
              if isinstance(row, Mapping)} if isinstance(outcomes, list) else set()
@@ -67,6 +69,7 @@ def check_identified_outcomes(outcomes: Any, errors: Errors) -> None:
         person = find_person(ctx, person_id)
         name = f"{person.get('given_name', '')} {person.get('family_name', '')}".strip() if person else person_id
         errors.add(("outcomes",), f"Add the outcome for indicator {number} for {name}: {where} identified it")
+    return seen
 
 
 class ClosureApproval(FormSchema):

@@ -10,7 +10,7 @@ from marshmallow import fields, validates_schema
 from forms.base import Errors, FormSchema
 from forms.fields import day, rows, textarea
 from forms.rows import TargetRow
-from forms.rules import check_after, check_rows
+from forms.rules import check_after, check_review_date, check_rows, check_targets_cover_indicators
 
 
 def _agreed_on() -> fields.Date:
@@ -27,10 +27,19 @@ def _review_date() -> fields.Date:
                hint="Reviews are at least every 3 or 4 months, depending on the team")
 
 
+def later_review_reason() -> fields.String:
+    """Shared with the review form: a later review than the team's cadence is kept only with a reason."""
+    return textarea("Reason for a later review",
+                    hint="Needed when the review is further away than the team's review cadence "
+                         "(every 3 or 4 months)")
+
+
 def check_plan(data: dict[str, Any]) -> None:
-    """Targets name household members and applicable indicators; dates follow the agreement."""
+    """Targets name household members and applicable indicators and cover every identified indicator;
+    dates follow the agreement; the review is within the team's cadence or says why not."""
     errors = Errors()
     check_rows(data.get("targets"), "targets", errors, indicators=True)
+    check_targets_cover_indicators(data.get("targets"), errors)
     for index, target in enumerate(data.get("targets") or []):
         if isinstance(target, dict):
             check_after({**target, "agreed_on": data.get("agreed_on")}, "by_date", "agreed_on",
@@ -38,6 +47,7 @@ def check_plan(data: dict[str, Any]) -> None:
                         same_day=True, path=("targets", index, "by_date"))
     check_after(data, "review_date", "agreed_on",
                 "Review date must be after the date the plan was agreed", errors)
+    check_review_date(data, "Review date", errors)
     errors.raise_any()
 
 
@@ -47,6 +57,7 @@ class ActionPlan(FormSchema):
     agreed_on = _agreed_on()
     targets = _targets()
     review_date = _review_date()
+    review_date_reason = later_review_reason()
     notes = textarea("Notes")
 
     @validates_schema(skip_on_field_errors=False)
@@ -62,6 +73,7 @@ class PftPlan(FormSchema):
     agreed_on = _agreed_on()
     targets = _targets()
     review_date = _review_date()
+    review_date_reason = later_review_reason()
 
     @validates_schema(skip_on_field_errors=False)
     def _rules(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -18,7 +18,15 @@ from forms.audit import AuditStage1, AuditStage2, AuditStage3
 from forms.case_management import Allocation, Assessment, Review
 from forms.claims import ClaimBatchReview
 from forms.closure import ClosureApproval, ClosureSummary
-from forms.context import FormContext, IndicatorCheck, KnownFamily, TeamCaseManager, london_today
+from forms.context import (
+    FamilyIndicators,
+    FormContext,
+    IndicatorCheck,
+    KnownFamily,
+    ReviewCadence,
+    TeamCaseManager,
+    london_today,
+)
 from forms.employment import ContinuousEmployment
 from forms.follow_up import AuditEvidence, IdentificationCheck, RenewedProgress, TriageEscalation
 from forms.json_schema import to_json_schema
@@ -63,6 +71,8 @@ class FormRegistry:
         today: Callable[[], date] | None = None,
         known_family: KnownFamily | None = None,
         team_case_manager: TeamCaseManager | None = None,
+        family_indicators: FamilyIndicators | None = None,
+        review_cadence: ReviewCadence | None = None,
     ) -> None:
         self._schemas: dict[str, type[Schema]] = {}
         for key, schema in (schemas or {}).items():
@@ -74,6 +84,8 @@ class FormRegistry:
         self._indicator_check = indicator_check
         self._known_family = known_family
         self._team_case_manager = team_case_manager
+        self._family_indicators = family_indicators
+        self._review_cadence = review_cadence
         self._today = today or london_today
         self._json_schemas: dict[str, dict[str, Any]] = {}
 
@@ -110,6 +122,7 @@ class FormRegistry:
         form_context = FormContext(
             data=context or {}, indicator_check=self._indicator_check, today=self._today(),
             known_family=self._known_family, team_case_manager=self._team_case_manager,
+            family_indicators=self._family_indicators, review_cadence=self._review_cadence,
         )
         with Context(form_context):
             loaded = schema.load(data)
@@ -136,7 +149,9 @@ class FormRegistry:
 def default_registry(
     *, indicator_check: IndicatorCheck | None = None, today: Callable[[], date] | None = None,
     known_family: KnownFamily | None = None, team_case_manager: TeamCaseManager | None = None,
+    family_indicators: FamilyIndicators | None = None, review_cadence: ReviewCadence | None = None,
 ) -> FormRegistry:
     """Every form of the referral-to-claim lifecycle."""
     return FormRegistry(LIFECYCLE_FORMS, indicator_check=indicator_check, today=today, known_family=known_family,
-                        team_case_manager=team_case_manager)
+                        team_case_manager=team_case_manager, family_indicators=family_indicators,
+                        review_cadence=review_cadence)

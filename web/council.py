@@ -34,13 +34,18 @@ def ensure_groups(session: Session) -> None:
     session.flush()
 
 
+def review_months(district: str) -> int:
+    """The demo council's review cadence: Bassetlaw and Mansfield review every 4 months, the rest 3."""
+    return 4 if district in ("bassetlaw", "mansfield") else 3
+
+
 def ensure_teams(session: Session) -> None:
-    """One case-management team per district; Bassetlaw and Mansfield review every 4 months, the rest 3."""
+    """One case-management team per district, each with its review cadence (``review_months``)."""
     for district, label in DISTRICTS:
         team = team_id(district)
         ensure_team(session, team, f"{label} Early Help Case Management")
         session.flush()
         if session.get(TeamSetting, team) is None:
             session.add(TeamSetting(team_id=team, district=district, kind="case_management",
-                                    review_every_months=4 if district in ("bassetlaw", "mansfield") else 3))
+                                    review_every_months=review_months(district)))
     session.flush()

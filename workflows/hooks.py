@@ -30,10 +30,13 @@ class DomainHooks:
 def domain_hooks(today: Callable[[], date] | None = None,
                  session: Callable[[], Session] | None = None) -> DomainHooks:
     """``today`` is the project clock's London date, so "today or in the past" follows the manual clock;
-    ``session`` lets the triage form check that a matched family reference is known."""
+    ``session`` lets the forms read the database: the triage form checks a matched family is known, the
+    allocation form the case manager's team, the plan form the family's identified indicators, the plan
+    and review forms the team's review cadence."""
     from workflows.access import may_address, may_read_instance
+    from workflows.operations.common import review_months
     from workflows.read.choices import is_team_case_manager
-    from workflows.read.family_view import is_known_family
+    from workflows.read.family_view import family_indicators, is_known_family
     from workflows.rules import RULE_FUNCTIONS, indicator_applies
 
     def indicator_check(indicator: int, person: dict[str, Any], on: str) -> str | None:
@@ -45,9 +48,18 @@ def domain_hooks(today: Callable[[], date] | None = None,
     def team_case_manager(team: str, username: str) -> bool:
         return session is not None and is_team_case_manager(session(), team, username)
 
+    def indicators_of(ref: str) -> list[dict[str, Any]]:
+        return family_indicators(session(), ref) if session is not None else []
+
+    def cadence(team: str | None) -> int:
+        return review_months(session(), team) if session is not None else 3
+
+    bound = session is not None
     forms = default_registry(indicator_check=indicator_check, today=today,
-                             known_family=known_family if session is not None else None,
-                             team_case_manager=team_case_manager if session is not None else None)
+                             known_family=known_family if bound else None,
+                             team_case_manager=team_case_manager if bound else None,
+                             family_indicators=indicators_of if bound else None,
+                             review_cadence=cadence if bound else None)
     return DomainHooks(forms=forms, operations=operations(), script_functions=RULE_FUNCTIONS,
                        instance_access=may_read_instance, correlation_check=may_address)
 

@@ -14,7 +14,8 @@ touches this package only. Where the engine departs from the bare library, it do
   listed branch by branch (tasks.py ``waiting_events``); a timer start fires once in its instance;
   an interrupting event subprocess interrupts (event_subprocesses.py), and an error or escalation one
   waits for its event, and a signal end event throws (parsing.py); conditional events are
-  re-evaluated after every step (conditions.py); data objects are named by their names (parsing.py).
+  re-evaluated after every step (conditions.py); data objects are named by their names (parsing.py);
+  where a workflow waits is read element by element with the process that draws it (waits.py).
 
 tests/engine/test_layering.py fails if a module outside this package imports SpiffWorkflow.
 """
@@ -89,6 +90,7 @@ from engine.spiff.timers import (
     timer_due_times,
 )
 from engine.spiff.types import ProcessSpec, Task, TaskSpec, Workflow
+from engine.spiff.waits import Waiting, process_of, waiting_elements
 
 __all__ = [
     "SIGNAL_PREFIX",
@@ -108,5 +110,5 @@ __all__ = [
     "parsing_depth", "process_changes", "ProcessChanges", "read_state",
     "read_time_from", "ready_human_tasks", "send_message", "sources_of", "spec_type", "start_timer",
     "task_properties", "task_properties_of_spec", "tasks_changed_since", "thrown_messages", "timer_due_times",
-    "waiting_messages",
+    "waiting_messages", "Waiting", "process_of", "waiting_elements",
 ]

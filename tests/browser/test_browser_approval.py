@@ -31,8 +31,8 @@ def test_approval_shows_the_summary_and_outcomes_against_the_plan_and_a_return_s
                      "Supporting evidence": "On file."}
     outcomes = _cells(page, "#closure-outcomes")
     assert [row[1:] for row in outcomes] == [
-        ["No target in the plan", "Achieved", "Recorded on the case file."],
-        ["Attendance over 90%", "Achieved", "Recorded on the case file."]]
+        ["Progress on indicator 22", "Achieved", "Recorded on the case file."],  # the plan has one for each
+        ["Progress on indicator 7", "Achieved", "Recorded on the case file."]]
     assert outcomes[1][0].startswith("Alex Smith: 7.")
     audit(page)
     page.check("input[name=decision][value=return]")

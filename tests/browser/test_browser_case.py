@@ -28,7 +28,9 @@ def _family_part_way(journey: Journey) -> str:
     journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01", "targets": [
         {"indicator": 7, "person_id": son, "target": "Attendance over 90% this term", "by_date": "2027-07-20"},
         {"indicator": 22, "person_id": mother, "target": "Safety plan agreed with the police and the school",
-         "by_date": "2027-05-01"}]})
+         "by_date": "2027-05-01"},
+        {"indicator": 16, "person_id": mother, "target": "Keep the job she started in March",
+         "by_date": "2027-07-20"}]})
     journey.travel("P1M")
     journey.do(ref, "review", "cm1", {"reviewed_on": journey.today(), "review_date": "2027-07-01",
                                       "next_steps": "Keep the attendance support; meet the school in May.",

@@ -1,6 +1,6 @@
 """A process owner in the studio: uploads a changed case_management with a change note, reads the diff in
-words and in pictures, sees a referred family counted on the version it pinned, and rolls back; axe checks
-every page."""
+words and in pictures, sees a referred family counted on the versions it pinned and where it waits (the
+live counts on the diagram), and rolls back; axe checks every page."""
 
 from __future__ import annotations
 
@@ -51,18 +51,30 @@ def test_a_process_owner_uploads_compares_and_rolls_back(page: Any, journey: Jou
     assert page.locator("[data-diagram-error]").is_hidden()
     audit(page)
 
+    page.goto("/admin/definitions/family_referral/versions/1")
+    page.wait_for_selector("[data-studio-version][data-shown]")
+    assert page.locator(".app-live-badge").count() == 0
+    assert page.inner_text("[data-live-none]") == "No family is waiting on this version."
     journey.refer()  # the new family's referral pins case_management's current version, 2
     release()
     page.goto("/admin/definitions")
     assert (live_on(page, "case_management", 2), live_on(page, "case_management", 1)) == ("1", "0")
+    page.goto("/admin/definitions/family_referral/versions/1")
+    page.wait_for_selector("[data-studio-version][data-shown] .app-live-badge")
+    # The family waits at triage and at its overdue timer: one badge on each, the same in the table.
+    badges = {str(e.get_attribute("data-live-count")): e.inner_text() for e in page.locator("[data-live-count]").all()}
+    assert badges == {"triage_referral": "1 waiting", "triage_overdue": "1 waiting"}
+    assert page.locator("#live-counts tbody tr").all_inner_texts() == ["Triage overdue\t1", "Triage the referral\t1"]
+    audit(page)
 
     page.goto("/admin/definitions/case_management/versions/1")
     page.wait_for_selector('[data-studio-version][data-shown] [data-element-id="assess"]')
     audit(page)
     assert problems == []
     page.get_by_role("button", name="Make this the current version").click()
-    problems.clear()  # the refused form answers 400, which Chromium logs as a console error
     assert page.locator(".govuk-error-summary").inner_text().endswith("Enter a change note: what changed and why")
+    assert problems == ["Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"]
+    problems.clear()  # the refused form answers 400, which Chromium logs as a console error
     audit(page)
     page.fill("#note", "The old wording matched the practice guidance")
     page.get_by_role("button", name="Make this the current version").click()

@@ -83,35 +83,34 @@ def test_a_broken_window_after_closure_gets_no_task_and_a_later_closure_re_estab
     first_instance = journey.task(ref, "assess", "cm1")["instance_id"]
     journey.do(ref, "assess", "cm1", {"assessed_on": "2027-03-01", "all_members_included": True,
                                       "summary": "Whole family assessed."})
-    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01", "targets": [
-        {"indicator": 7, "person_id": people[1]["person_id"], "target": "Attendance over 90%",
-         "by_date": "2027-07-20"}]})
+    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01",
+                                    "targets": journey.plan_targets(ref, people)})
     journey.travel("P1M")
     journey.do(ref, "review", "cm1", {"reviewed_on": journey.today(), "next_steps": "Close.", "ready_to_close": True,
                                       "progress": [{"person_id": people[1]["person_id"], "indicator": 7,
                                                     "status": "on_track", "evidence": "Attendance 93%"}]})
-    journey.closure_summary(ref, people, (7,))
+    journey.closure_summary(ref, people, (16, 7))  # the plan's indicators: the closure names both
     journey.approve(ref)
     assert journey.family(ref)["status"] == "closed"
     _escalate(journey, ref)
     family = journey.family(ref)
-    assert [(o["kind"], o["status"]) for o in family["outcomes"]] == [
-        ("continuous_employment", "broken"), ("progress", "broken")]
+    assert [(o["kind"], o["indicator"], o["status"]) for o in family["outcomes"]] == [
+        ("continuous_employment", 16, "broken"), ("progress", 16, "broken"), ("progress", 7, "broken")]
     # closed: no renewed-progress task (only the TF team's check from identification is open)
     assert [t["bpmn_id"] for t in family["open_tasks"]] == ["check_identified_family"]
     assert journey.instance(first_instance)["status"] == "completed"  # outcomes recorded, no claim
 
     second = journey.refer()  # the re-referral goes to triage as usual
-    journey.triage(second["family_ref"], second["people"], match=ref, indicators=(7,))
-    journey.case_management_to_closure(ref, second["people"], outcomes=(7,))
+    journey.triage(second["family_ref"], second["people"], match=ref, indicators=(16, 7))
+    journey.case_management_to_closure(ref, second["people"])  # outcomes for both: progress re-established
     journey.approve(ref)
     blocked = journey.claim_window("2027 December", "2027-12-01T00:00:00+00:00", "2027-12-31T00:00:00+00:00")
     later = journey.claim_window("2029 March", "2029-03-01T00:00:00+00:00", "2029-03-31T00:00:00+01:00")
     journey.travel("P23M")
     assert journey.window(blocked["id"])["pool"] == []  # before the new window ends: still not claimable
     statuses = [(o["kind"], o["indicator"], o["status"]) for o in journey.family(ref)["outcomes"]]
-    assert statuses == [("continuous_employment", 16, "broken"), ("progress", 7, "broken"),
-                        ("progress", 7, "sustained")]
+    assert statuses == [("continuous_employment", 16, "broken"), ("progress", 16, "broken"), ("progress", 7, "broken"),
+                        ("progress", 16, "sustained"), ("progress", 7, "sustained")]
     pool = journey.window(later["id"])["pool"]
     assert [(p["family_ref"], p["claim_type"]) for p in pool] == [(ref, "sustained_progress")]
 

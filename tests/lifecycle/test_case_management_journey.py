@@ -24,9 +24,8 @@ def test_case_management_two_reviews_returned_then_approved_through_to_paid(jour
     assert journey.family(ref, as_="cm1")["case_manager"] == "cm1"
     journey.do(ref, "assess", "cm1", {"assessed_on": "2027-03-01", "all_members_included": True,
                                       "summary": "Whole family assessed."})
-    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01", "targets": [
-        {"indicator": 7, "person_id": people[1]["person_id"], "target": "Attendance over 90%",
-         "by_date": "2027-07-20"}]})
+    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01",
+                                    "targets": journey.plan_targets(ref, people)})
     review = journey.task(ref, "review", "cm1")
     assert review["assignee"] == "cm1" and review["due_at"] == "2027-06-01T16:00:00+00:00"  # team cadence 3 months
     progress = [{"person_id": people[1]["person_id"], "indicator": 7, "status": "on_track", "evidence": "93%"}]

@@ -82,9 +82,7 @@ def _pft_plan(journey: Journey) -> tuple[str, list[dict[str, Any]]]:
     ref, people = referral["family_ref"], referral["people"]
     journey.triage(ref, people, route="parenting_family_team")
     journey.do(ref, "pft_plan", "pft1", {"intervention": "Weekly parenting sessions.", "agreed_on": "2027-03-01",
-                                         "review_date": "2027-06-01", "targets": [
-                                             {"indicator": 7, "person_id": people[1]["person_id"],
-                                              "target": "Morning routine", "by_date": "2027-04-30"}]})
+                                         "review_date": "2027-06-01", "targets": journey.plan_targets(ref, people)})
     return ref, people
 
 
@@ -125,8 +123,8 @@ def test_an_escalated_case_management_review_has_a_due_date(journey: Journey) ->
     journey.do(ref, "allocate", "tm1", {"case_manager": "cm1", "team": TEAM})
     journey.do(ref, "assess", "cm1", {"assessed_on": "2027-03-01", "all_members_included": True,
                                       "summary": "Assessed."})
-    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01", "targets": [
-        {"indicator": 7, "person_id": people[1]["person_id"], "target": "Attendance", "by_date": "2027-07-20"}]})
+    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01",
+                                    "targets": journey.plan_targets(ref, people)})
     journey.travel("P3MT9H")
     assert journey.task(ref, "review_escalated", "tm1")["due_at"] == "2027-06-09T16:00:00+00:00"
     assert db.session.scalar(select(HumanTask.due_at).where(HumanTask.bpmn_id == "review_escalated")) is not None

@@ -11,9 +11,8 @@ def test_parenting_family_team_through_to_sustained_outcomes(journey: Journey) -
     journey.triage(ref, people, route="parenting_family_team")
     assert journey.family(ref, as_="pft1")["route"] == "parenting_family_team"  # an open PFT task: need to know
     journey.do(ref, "pft_plan", "pft1", {"intervention": "Weekly parenting sessions.", "agreed_on": "2027-03-01",
-                                         "review_date": "2027-06-01", "targets": [
-                                             {"indicator": 7, "person_id": people[1]["person_id"],
-                                              "target": "Morning routine", "by_date": "2027-04-30"}]})
+                                         "review_date": "2027-06-01",
+                                         "targets": journey.plan_targets(ref, people)})
     journey.travel("P1M")
     journey.do(ref, "pft_review", "pft1", {"reviewed_on": "2027-04-01", "ready_to_close": True,
                                            "next_steps": "Close.", "progress": [
@@ -21,12 +20,14 @@ def test_parenting_family_team_through_to_sustained_outcomes(journey: Journey) -
                                                 "status": "achieved", "evidence": "Routine in place"}]})
     journey.do(ref, "pft_closure", "pft1", {"closed_on": "2027-04-01", "summary": "Done.", "evidence": "On file.",
                                             "outcomes": [{"person_id": people[0]["person_id"], "indicator": 22,
-                                                          "achieved": True, "evidence": "No call-outs"}]})
+                                                          "achieved": True, "evidence": "No call-outs"},
+                                                         {"person_id": people[1]["person_id"], "indicator": 7,
+                                                          "achieved": False, "evidence": "Attendance 85%"}]})
     family = journey.family(ref, as_="pft1")  # they worked on it
     assert family["status"] == "closed"
-    assert [(o["indicator"], o["status"]) for o in family["outcomes"]] == [(22, "running")]
+    assert [(o["indicator"], o["status"]) for o in family["outcomes"]] == [(22, "running"), (7, "not_achieved")]
     journey.travel("P7M")
-    assert [o["status"] for o in journey.family(ref)["outcomes"]] == ["sustained"]
+    assert [o["status"] for o in journey.family(ref)["outcomes"]] == ["sustained", "not_achieved"]
 
 
 def test_signposting_outside_the_council_gathers_evidence(journey: Journey) -> None:

@@ -9,15 +9,15 @@ from web.extensions import db
 from workflows.models import ClaimWindow, TeamSetting
 
 
-def start_case(journey: Journey) -> tuple[str, list[dict[str, str]]]:
+def start_case(journey: Journey, review_date: str = "2027-06-01") -> tuple[str, list[dict[str, str]]]:
     referral = journey.refer()
     ref, people = referral["family_ref"], referral["people"]
     journey.triage(ref, people)
     journey.do(ref, "allocate", "tm1", {"case_manager": "cm1", "team": TEAM})
     journey.do(ref, "assess", "cm1", {"assessed_on": "2027-03-01", "all_members_included": True,
                                       "summary": "Assessed."})
-    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01", "targets": [
-        {"indicator": 7, "person_id": people[1]["person_id"], "target": "Attendance", "by_date": "2027-07-20"}]})
+    journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": review_date,
+                                    "targets": journey.plan_targets(ref, people)})
     return ref, people
 
 
@@ -48,7 +48,7 @@ def test_a_team_reviewing_every_four_months(journey: Journey) -> None:
     team = journey.ok(journey.api.put(f"/api/v1/admin/teams/{TEAM}", as_="admin", json=body))
     assert team["review_every_months"] == 4
     assert {m["username"] for m in team["members"]} == {"tm1", "cm1", "cm2"}
-    ref, _ = start_case(journey)
+    ref, _ = start_case(journey, review_date="2027-07-01")  # 4 months: no reason needed now
     assert journey.task(ref, "review", "cm1")["due_at"] == "2027-07-01T16:00:00+00:00"
 
 
@@ -85,3 +85,18 @@ def test_council_settings(journey: Journey) -> None:
     journey.ok(journey.api.put("/api/v1/admin/settings", as_="admin", json={"triage_working_days": 2}))
     referral = journey.refer()  # Monday 09:00: due 17:00 on Wednesday
     assert journey.task(referral["family_ref"], "triage_referral", "ehu1")["due_at"] == "2027-03-03T17:00:00+00:00"
+
+
+def test_the_review_is_due_on_the_date_the_plan_gave_not_the_cadence(journey: Journey) -> None:
+    ref, _ = start_case(journey, review_date="2027-04-15")  # sooner than the team's 3 months
+    assert journey.task(ref, "review", "cm1")["due_at"] == "2027-04-15T16:00:00+00:00"  # 17:00 BST
+
+
+def test_the_parenting_and_family_teams_review_is_due_on_the_date_its_plan_gave(journey: Journey) -> None:
+    referral = journey.refer()
+    ref, people = referral["family_ref"], referral["people"]
+    journey.triage(ref, people, route="parenting_family_team")
+    journey.do(ref, "pft_plan", "pft1", {
+        "intervention": "Weekly parenting sessions.", "agreed_on": "2027-03-01", "review_date": "2027-12-01",
+        "review_date_reason": "The sessions run until November.", "targets": journey.plan_targets(ref, people)})
+    assert journey.task(ref, "pft_review", "pft1")["due_at"] == "2027-12-01T17:00:00+00:00"

@@ -44,6 +44,8 @@ def _part_way(journey: Journey) -> tuple[str, list[dict[str, Any]]]:
                                       "summary": "Whole family assessed."})
     journey.do(ref, "plan", "cm1", {"agreed_on": "2027-03-01", "review_date": "2027-06-01", "targets": [
         {"indicator": 7, "person_id": people[1]["person_id"], "target": "Attendance over 90%",
+         "by_date": "2027-07-20"},
+        {"indicator": 22, "person_id": people[0]["person_id"], "target": "No police call-outs",
          "by_date": "2027-07-20"}]})
     journey.travel("P1M")
     journey.do(ref, "review", "cm1", {"reviewed_on": journey.today(), "next_steps": "Keep going with the school.",
@@ -122,7 +124,8 @@ def test_the_allocated_case_manager_sees_the_whole_case(client: FlaskClient, jou
     assert issues["Education"][0].startswith("7. Child persistently absent from school (Alex Smith)")
     assert any("(Sam Smith)" in item for item in issues["Domestic violence and abuse"])
     # The plan's target with the latest review's progress, and the review itself.
-    [target] = page.rows(PLAN)
+    target, safety = page.rows(PLAN)
+    assert safety[0].startswith("No police call-outs")
     assert target[0].startswith("Attendance over 90%") and target[1] == "20 July 2027"
     assert page.text(f"{PLAN} .govuk-tag") == "On track" and "Attendance 93% (review of 1 April 2027)" in target[2]
     assert "Keep going with the school." in page.text("#plan ~ h3 + ul")  # the reviews

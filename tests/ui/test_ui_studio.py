@@ -120,7 +120,7 @@ def test_the_version_page_draws_its_process_and_offers_its_files(client: FlaskCl
     assert (page.h1, page.text("[data-current]")) == ("Version 1", "Current")
     assert page.summary_list()["Change note"] == "Deployed by the test"
     diagram = json.loads(page.text("#studio-version"))
-    assert diagram == {"url": "/admin/definitions/closure/versions/1/files/closure.bpmn", "live": {}}
+    assert diagram == {"url": "/admin/definitions/closure/versions/1/files/closure.bpmn", "live": {}}  # none yet
     assert client.get(diagram["url"]).data == CLOSURE
     (link,) = page.select("a[download]")
     downloaded = client.get(str(link["href"]))
@@ -159,3 +159,17 @@ def test_rollback_needs_a_note_and_publishes_the_older_content_as_a_new_current_
     assert versions()[-1] == (3, "The old name was clearer")
     shas = {n: sha for n, sha in db.session.execute(select(ProcessVersion.number, ProcessVersion.sha256))}
     assert shas[3] == shas[1] != shas[2]
+
+
+def test_the_version_page_counts_the_families_waiting_at_each_step(client: FlaskClient, people: None) -> None:
+    sign_in(client, "owner")
+    assert Page(client.get("/admin/definitions/closure/versions/1")).text("[data-live-none]") == \
+        "No family is waiting on this version."
+    start()
+    start()
+    db.session.commit()
+    page = Page(client.get("/admin/definitions/closure/versions/1"))
+    assert json.loads(page.text("#studio-version"))["live"] == {"summary": 2}
+    assert page.rows("#live-counts") == [["Write the closure summary", "2"]]
+    upload(client, {"closure.bpmn": RENAMED}, "Shorter name")
+    assert Page(client.get("/admin/definitions/closure/versions/2")).select("[data-live-none]")  # not version 1's

@@ -151,7 +151,7 @@ def test_an_indicator_the_parenting_plan_adds_identifies_the_family_once(journey
     for _ in range(2):
         journey.travel("P1M")
         journey.do(ref, "pft_review", "pft1", {"reviewed_on": journey.today(), "ready_to_close": False,
-                                               "review_date": "2027-09-01", "next_steps": "Keep going.",
+                                               "review_date": journey.in_months(2), "next_steps": "Keep going.",
                                                "progress": progress})
     assert _identified_messages(journey, referral["instance_id"]) == [
         {"name": "family_identified", "correlation": {"family_ref": ref}}]

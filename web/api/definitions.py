@@ -1,4 +1,5 @@
-"""Publishing BPMN/DMN bundles and reading each process's versions (process owners and administrators)."""
+"""Publishing BPMN/DMN bundles, reading each process's versions, and how many live instances wait where
+(process owners and administrators)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from engine.access import Actor
 from engine.definitions import NOTE_LIMIT
 from engine.errors import Forbidden, NotFound
+from engine.live_counts import live_counts
 from engine.queries import process_version, process_versions
 from web.api import api, query_args
 from web.api.auth import current_actor
@@ -19,6 +21,7 @@ from web.api.schemas import (
     DefinitionsSchema,
     DeployResultSchema,
     DiffQuerySchema,
+    LiveCountsSchema,
     ProcessVersionDetailSchema,
     VersionDiffSchema,
 )
@@ -117,3 +120,12 @@ def get_diff(process_id: str) -> ResponseReturnValue:
 def _summary(version: Any) -> dict[str, Any]:
     return {"version": version.number, "sha256": version.sha256, "published_by": version.published_by,
             "published_at": version.published_at, "note": version.note, "diff_summary": version.diff_summary}
+
+
+@api.get("/definitions/<process_id>/live")
+def definition_live(process_id: str) -> ResponseReturnValue:
+    """Counts of live instances per version, element and kind of wait: never which instances. Process
+    owners and administrators only, as every definitions read."""
+    _definition_manager()
+    counts = live_counts(db.session(), process_id)
+    return LiveCountsSchema().dump({"process_id": process_id, "items": counts})

@@ -84,6 +84,10 @@ def add_engine_paths(spec: APISpec) -> None:
         parameters=path_param("process_id", "string") + [
             {"in": "query", "name": name, "required": True, "schema": {"type": "integer", "minimum": 1}}
             for name in ("from", "to")])})
+    spec.path("/definitions/{process_id}/live", operations={"get": operation(
+        "live instances waiting at each element of a process, per version: counts only (process owners and "
+        "admins; 404 to anyone else and for a process never deployed)", 200, ref("LiveCounts"), errors=(403, 404),
+        parameters=path_param("process_id", "string"))})
     spec.path("/instances", operations={"post": operation(
         "start an instance", 201, ref("InstanceRef"), body=ref("StartInstance"), errors=(400, 403, 404, 409, 422))})
     spec.path("/instances/{instance_id}", operations={
@@ -202,7 +206,7 @@ def build_spec() -> dict[str, Any]:
         "ErrorSchema", "DeployResultSchema", "DefinitionsSchema", "ProcessVersionDetailSchema", "VersionDiffSchema",
         "StartInstanceSchema", "InstanceSchema",
         "InstanceRefSchema", "HistorySchema", "TaskPageSchema", "TaskDetailSchema", "CompleteTaskSchema",
-        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema",
+        "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema", "LiveCountsSchema",
     ):
         spec.components.schema(name.removesuffix("Schema"), schema=getattr(schemas, name))
     for module in (events, admin_domain):

@@ -95,6 +95,20 @@ class VersionDiffSchema(Schema):
         "description": "each change in words, in a fixed order; empty when the process runs the same"})
 
 
+class LiveCountSchema(Schema):
+    version = fields.Int()
+    element_id = fields.Str()
+    kind = fields.Str(metadata={"description": "what it waits for: user_task, manual_task, timer, message, "
+                                               "receive_task, signal, condition, event_gateway, call_activity, "
+                                               "or incident (an errored instance, where it failed)"})
+    instances = fields.Int()
+
+
+class LiveCountsSchema(Schema):
+    process_id = fields.Str()
+    items = fields.List(fields.Nested(LiveCountSchema))
+
+
 class StartInstanceSchema(StrictSchema):
     process_id = fields.Str(required=True, validate=validate.Length(min=1, max=255))
     business_key = fields.Str(load_default=None, allow_none=True, validate=validate.Length(max=255))

@@ -11,7 +11,8 @@ from flask import Flask
 
 from engine.clock import add_iso_duration
 from forms.choices import DISTRICTS
-from web.council import team_id
+from forms.rules import add_months
+from web.council import review_months, team_id
 from web.timers import sweep_once
 
 GIVEN = ["Sam", "Alex", "Jo", "Chris", "Kim", "Lee", "Ash", "Robin", "Jamie", "Casey", "Dana", "Morgan"]
@@ -72,7 +73,7 @@ class Demo:
         }
         answer = self.call("POST", "/api/v1/referrals", "partner", body)
         family = {"ref": answer["family_ref"], "people": [p["person_id"] for p in answer["people"]],
-                  "team": team_id(district)}
+                  "team": team_id(district), "district": district}
         self.families.append(family)
         return family
 
@@ -85,6 +86,8 @@ class Demo:
         adult, child = family["people"]
         rows = [{"person_id": adult if n in (16, 22) else child, "indicator": n, "evidence": "From the referral"}
                 for n in indicators]
+        if match == "new":  # what the plan must target and the closure record (a match keeps its own)
+            family["indicators"] = [(row["person_id"], n) for row, n in zip(rows, indicators, strict=True)]
         extra = {"signposted_to": "Citizens Advice"} if route.startswith("signpost") else {}
         self.do(family, "triage_referral", "ehu1", {"match": match, "route": route, "indicators": rows, **extra})
 
@@ -97,20 +100,30 @@ class Demo:
         self.do(family, "assess", cm, {"assessed_on": self.today(), "all_members_included": True,
                                        "summary": "Whole-family assessment completed at home."})
         by = (self.clock.now() + timedelta(days=120)).date().isoformat()
-        self.do(family, "plan", cm, {"agreed_on": self.today(), "review_date": by, "targets": [
-            {"indicator": 7, "person_id": family["people"][1], "target": "Attendance above 90%", "by_date": by}]})
+        self.do(family, "plan", cm, {"agreed_on": self.today(), "review_date": self.next_review(family),
+                                     "targets": self.targets(family, by)})
+
+    def next_review(self, family: dict[str, Any]) -> str:
+        """The last day of the team's review cadence: the latest the forms accept without a reason."""
+        return add_months(self.clock.now().date(), review_months(family["district"])).isoformat()
+
+    @staticmethod
+    def targets(family: dict[str, Any], by: str) -> list[dict[str, Any]]:
+        """A SMART target for each indicator triage identified (the plan forms want one each)."""
+        return [{"indicator": n, "person_id": person, "target": f"Agreed progress on indicator {n}", "by_date": by}
+                for person, n in family["indicators"]]
 
     def review(self, family: dict[str, Any], ready: bool, bpmn_id: str = "review") -> None:
         body: dict[str, Any] = {"reviewed_on": self.today(), "ready_to_close": ready, "next_steps": "Continue.",
                                 "progress": [{"person_id": family["people"][1], "indicator": 7,
                                               "status": "on_track", "evidence": "Attendance 93%"}]}
         if not ready:
-            body["review_date"] = (self.clock.now() + timedelta(days=90)).date().isoformat()
+            body["review_date"] = self.next_review(family)
         self.do(family, bpmn_id, f"cm-{family['team']}" if bpmn_id == "review" else "pft1", body)
 
     def closure(self, family: dict[str, Any], bpmn_id: str = "write_closure", as_: str | None = None) -> None:
-        outcomes = [{"person_id": family["people"][0], "indicator": 22, "achieved": True, "evidence": "No call-outs"},
-                    {"person_id": family["people"][1], "indicator": 7, "achieved": True, "evidence": "Attendance 95%"}]
+        outcomes = [{"person_id": person, "indicator": n, "achieved": True, "evidence": "Recorded on the case file"}
+                    for person, n in family["indicators"]]  # exactly the plan's indicators
         self.do(family, bpmn_id, as_ or f"cm-{family['team']}", {
             "closed_on": self.today(), "summary": "Significant progress.", "outcomes": outcomes,
             "evidence": "Attendance certificates and police data on the case record."})

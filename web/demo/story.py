@@ -128,5 +128,4 @@ def _pft_plan(demo: Demo, family: dict[str, Any]) -> None:
     by_date = (demo.clock.now() + timedelta(days=60)).date().isoformat()
     demo.do(family, "pft_plan", "pft1", {
         "intervention": "Eight weekly parenting sessions.", "agreed_on": demo.today(), "review_date": by_date,
-        "targets": [{"indicator": 7, "person_id": family["people"][1], "target": "Morning routine",
-                     "by_date": by_date}]})
+        "targets": demo.targets(family, by_date)})

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.steps import StepContext
 from workflows.frameworks import load_framework
-from workflows.models import Claim, Outcome, Referral, TeamSetting
+from workflows.models import Claim, Outcome, Referral
 from workflows.operations.common import (
     LONDON,
     DomainError,
@@ -19,6 +19,7 @@ from workflows.operations.common import (
     family_by_ref,
     london_day,
     param,
+    review_months,
 )
 from workflows.operations.escalation import escalation
 from workflows.rules import sustained_at
@@ -38,15 +39,20 @@ def record_allocation(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any
 
 
 def next_review(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
-    """When the next review is due: 17:00 London (the end of a working day) on the day the team's
-    cadence (3 or 4 months, month ends clamped) after today."""
+    """When the next review is due: 17:00 London (the end of a working day) on ``review_date``, the date
+    the plan or review form accepted (within the team's cadence, or later with a reason); without one,
+    or with a stale one already past, the day the team's cadence (3 or 4 months, month ends clamped)
+    after today."""
     team = params.get("team")
-    cadence = ctx.session.scalar(select(TeamSetting.review_every_months).where(TeamSetting.team_id == team)) or 3
-    day = add_months(ctx.now, int(cadence)).astimezone(LONDON).date()
+    cadence = review_months(ctx.session, team)
+    given = date.fromisoformat(str(params["review_date"])) if params.get("review_date") else None
+    today = ctx.now.astimezone(LONDON).date()
+    # The forms refuse a past date; one still past here is stale (a path that set no new date).
+    day = given if given is not None and given >= today else add_months(ctx.now, cadence).astimezone(LONDON).date()
     due = datetime.combine(day, time(17, 0), tzinfo=LONDON).astimezone(UTC).isoformat()
     # ``escalation_setting`` names the council setting of the group an overdue review goes to (the PFT's);
     # case management's goes to its team manager lane, and takes only the escalated task's due date.
-    return {"due_at": due, "months": int(cadence),
+    return {"due_at": due, "months": cadence,
             "escalation": escalation(ctx.session, params.get("escalation_setting"), due, team)}
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.models import CouncilSetting, Family, Outcome
+from workflows.models import CouncilSetting, Family, Outcome, TeamSetting
 from workflows.rules.moments import LONDON
 
 
@@ -40,6 +40,17 @@ def add_months(moment: datetime, months: int) -> datetime:
     year, month = local.year + month_index // 12, month_index % 12 + 1
     day = min(local.day, calendar.monthrange(year, month)[1])
     return local.replace(year=year, month=month, day=day).astimezone(moment.tzinfo)
+
+
+DEFAULT_REVIEW_MONTHS = 3  # a team without settings reviews at the shorter of the two cadences
+
+
+def review_months(session: Session, team: str | None) -> int:
+    """How often the team reviews its plans: its ``team_setting``, else every 3 months."""
+    if not team:
+        return DEFAULT_REVIEW_MONTHS
+    months = session.scalar(select(TeamSetting.review_every_months).where(TeamSetting.team_id == team))
+    return int(months or DEFAULT_REVIEW_MONTHS)
 
 
 def setting(session: Session, key: str, default: Any) -> Any:

@@ -11,6 +11,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.live_counts import live_counts as engine_live_counts
 from engine.models import DefinitionProcess, Instance, InstanceStatus, ProcessVersion
 from engine.queries import process_version
 from engine.spec_diff import describe_changes
@@ -42,6 +43,13 @@ class VersionDetail:
     files: dict[str, str]  # the bundle's files as deployed
     diagram_file: str | None  # the file that holds the process (what the page draws)
 
+    def element_names(self) -> dict[str, str]:
+        """Each named element of the drawn file by id: the live counts' table says "Review", not its id."""
+        if self.diagram_file is None:
+            return {}
+        root = etree.fromstring(self.files[self.diagram_file].encode("utf-8"), etree.XMLParser(resolve_entities=False))
+        return {str(e.get("id")): str(e.get("name")) for e in root.iter() if e.get("id") and e.get("name")}
+
 
 def deployed_processes(session: Session, *, limit: int) -> list[ProcessVersions]:
     """Every process with its versions (at most ``limit`` version rows), by process id."""
@@ -68,9 +76,13 @@ def live_instances(session: Session, process_id: str) -> Counter[int]:
 
 
 def live_counts(session: Session, process_id: str, number: int) -> dict[str, int]:
-    """How many active instances wait at each element of one version: the version page overlays these on
-    its diagram. The hook for the live wait projection: until it is merged, no counts."""
-    return {}
+    """How many live instances wait at each element of one version (the live wait projection, counts
+    only): what the version page overlays on its diagram. An incident (an errored instance) is not a wait."""
+    counts: Counter[str] = Counter()
+    for row in engine_live_counts(session, process_id):
+        if row.version == number and row.kind != "incident":
+            counts[row.element_id] += row.instances
+    return dict(counts)
 
 
 def version_detail(session: Session, process_id: str, number: int) -> VersionDetail:

@@ -63,6 +63,13 @@ def match_summaries(session: Session, refs: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def family_indicators(session: Session, ref: str) -> list[dict[str, Any]]:
+    """The indicators recorded on the family (``[{person_id, indicator}]``): the plan form's identified
+    indicators. None for an unknown reference."""
+    found = session.scalar(select(Family.indicators).where(Family.ref == ref))
+    return list(found or [])
+
+
 def outcome_view(o: Outcome) -> dict[str, Any]:
     return {"id": o.id, "person_id": o.person_id, "indicator": o.indicator, "kind": o.kind, "anchor": o.anchor,
             "anchor_date": o.anchor_date, "sustained_at": o.sustained_at.isoformat() if o.sustained_at else None,

@@ -1,6 +1,7 @@
 // A version page of the process owners' studio: the bpmn-js navigated viewer (window.BpmnJS, served
 // locally) draws the version's process and, where live counts are known, a badge on each element with
-// how many families wait there ("14 waiting"). The counts are also in a table on the page, and the
+// how many families wait there ("14 waiting", from the live wait projection). The counts are also in a
+// table on the page with the steps' names, and the
 // files can be downloaded, so nothing rests on the picture alone.
 const figure = document.querySelector('[data-studio-version]')
 const source = document.getElementById('studio-version')
