@@ -173,3 +173,34 @@ def test_the_version_page_counts_the_families_waiting_at_each_step(client: Flask
     assert page.rows("#live-counts") == [["Write the closure summary", "2"]]
     upload(client, {"closure.bpmn": RENAMED}, "Shorter name")
     assert Page(client.get("/admin/definitions/closure/versions/2")).select("[data-live-none]")  # not version 1's
+
+
+def two_processes(first: str, second: str) -> bytes:
+    """One file defining two processes, each a single user task named as given."""
+    def process(pid: str, name: str) -> str:
+        return (f'<bpmn:process id="{pid}" isExecutable="true"><bpmn:laneSet id="ls_{pid}"><bpmn:lane id="l_{pid}" '
+                f'name="case_manager"><bpmn:flowNodeRef>t_{pid}</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>'
+                f'<bpmn:startEvent id="s_{pid}"><bpmn:outgoing>a_{pid}</bpmn:outgoing></bpmn:startEvent>'
+                f'<bpmn:userTask id="t_{pid}" name="{name}"><bpmn:incoming>a_{pid}</bpmn:incoming>'
+                f'<bpmn:outgoing>b_{pid}</bpmn:outgoing></bpmn:userTask>'
+                f'<bpmn:endEvent id="e_{pid}"><bpmn:incoming>b_{pid}</bpmn:incoming></bpmn:endEvent>'
+                f'<bpmn:sequenceFlow id="a_{pid}" sourceRef="s_{pid}" targetRef="t_{pid}"/>'
+                f'<bpmn:sequenceFlow id="b_{pid}" sourceRef="t_{pid}" targetRef="e_{pid}"/></bpmn:process>')
+    return ('<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions '
+            'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="two" targetNamespace="t">'
+            f'{process("first", first)}{process("second", second)}</bpmn:definitions>').encode()
+
+
+def test_a_rollback_warns_and_says_when_the_file_holds_another_process_too(client: FlaskClient,
+                                                                           people: None) -> None:
+    sign_in(client, "owner")
+    upload(client, {"two.bpmn": two_processes("A", "B")}, "Both")
+    upload(client, {"two.bpmn": two_processes("A2", "B2")}, "Both renamed")
+    page = Page(client.get("/admin/definitions/first/versions/1"))
+    assert page.text("[data-rollback-beside]") == (
+        "! Warning two.bpmn also defines second: where it has changed since, it goes back to this file's "
+        "content too, as a new version.")
+    done = Page(client.post("/admin/definitions/first/versions/1/rollback", follow_redirects=True, data={
+        "csrf_token": csrf(page.html), "note": "Back to A"}))
+    assert done.banner == ("Version 3 of first is now current, with the content of version 1 "
+                           "(also published from the same file: second version 3)")

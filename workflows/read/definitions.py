@@ -43,6 +43,14 @@ class VersionDetail:
     files: dict[str, str]  # the bundle's files as deployed
     diagram_file: str | None  # the file that holds the process (what the page draws)
 
+    def processes_beside(self) -> list[str]:
+        """The other processes the drawn file defines: a rollback publishes the whole file, so each of them
+        goes back to this file's content too (the page says so before anyone presses the button)."""
+        if self.diagram_file is None:
+            return []
+        root = etree.fromstring(self.files[self.diagram_file].encode("utf-8"), etree.XMLParser(resolve_entities=False))
+        return [str(p.get("id")) for p in root.iter(BPMN_PROCESS) if p.get("id") != self.process_id]
+
     def element_names(self) -> dict[str, str]:
         """Each named element of the drawn file by id: the live counts' table says "Review", not its id."""
         if self.diagram_file is None:

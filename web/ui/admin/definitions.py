@@ -120,7 +120,9 @@ def admin_definition_rollback(process_id: str, number: int) -> ResponseReturnVal
     if made is None:
         flash(f"Version {number} is already the current content: nothing was published")
         return redirect(url_for("admin.admin_definition_version", process_id=process_id, number=number))
-    flash(f"Version {made.version} of {process_id} is now current, with the content of version {number}")
+    also = [f"{d.process_id} version {d.version}" for d in deployed if d.created and d.process_id != process_id]
+    flash(f"Version {made.version} of {process_id} is now current, with the content of version {number}"
+          + (f" (also published from the same file: {', '.join(also)})" if also else ""))
     return redirect(url_for("admin.admin_definition_version", process_id=process_id, number=made.version))
 
 
