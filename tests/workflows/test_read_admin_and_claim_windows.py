@@ -61,10 +61,12 @@ def test_a_teams_members_with_their_groups_and_its_settings(ctx: Flask) -> None:
 
 
 def test_the_deployed_definitions_newest_version_first(journey: Journey) -> None:
-    rows = definitions.deployed_processes(db.session(), limit=500)
-    assert "claim_window" in {process_id for process_id, *_ in rows}  # the journey deploys the lifecycle
-    keys = [(process_id, -version) for process_id, _, version, _, _ in rows]
-    assert keys == sorted(keys)
+    processes = definitions.deployed_processes(db.session(), limit=500)
+    assert "claim_window" in {p.process_id for p in processes}  # the journey deploys the lifecycle
+    assert [p.process_id for p in processes] == sorted(p.process_id for p in processes)
+    for process in processes:
+        numbers = [v.number for v in process.versions]
+        assert numbers == sorted(numbers, reverse=True) and process.current == numbers[0]
 
 
 def test_claim_windows_their_batch_and_counts(journey: Journey) -> None:

@@ -13,12 +13,21 @@ from engine.definitions import NOTE_LIMIT
 from engine.errors import Forbidden, NotFound
 from engine.live_counts import live_counts
 from engine.queries import process_version, process_versions
-from web.api import api
+from web.api import api, query_args
 from web.api.auth import current_actor
 from web.api.errors import ApiError
-from web.api.schemas import INT_MAX, DefinitionsSchema, DeployResultSchema, LiveCountsSchema, ProcessVersionDetailSchema
+from web.api.schemas import (
+    INT_MAX,
+    DefinitionsSchema,
+    DeployResultSchema,
+    DiffQuerySchema,
+    LiveCountsSchema,
+    ProcessVersionDetailSchema,
+    VersionDiffSchema,
+)
 from web.extensions import db
 from web.wiring import get_engine
+from workflows.read.definitions import version_changes
 
 
 @api.post("/definitions")
@@ -97,6 +106,15 @@ def get_version_file(process_id: str, number: int, name: str) -> ResponseReturnV
     response = Response(text.encode("utf-8"), mimetype="application/xml")  # BPMN and DMN are both XML
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response
+
+
+@api.get("/definitions/<process_id>/diff")
+def get_diff(process_id: str) -> ResponseReturnValue:
+    _definition_manager()
+    query = query_args(DiffQuerySchema())
+    changes = version_changes(db.session(), process_id, query["from_"], query["to"])
+    return VersionDiffSchema().dump({"process_id": process_id, "from_": query["from_"], "to": query["to"],
+                                     "changes": changes})
 
 
 def _summary(version: Any) -> dict[str, Any]:

@@ -79,6 +79,11 @@ def add_engine_paths(spec: APISpec) -> None:
     spec.path("/definitions/{process_id}/versions/{number}/files/{name}", operations={"get": operation(
         "one file of a version, as deployed", 200, {"type": "string", "format": "binary"},
         content="application/xml", errors=(403, 404), parameters=version + path_param("name", "string"))})
+    spec.path("/definitions/{process_id}/diff", operations={"get": operation(
+        "what changed between two versions of a process, in words", 200, ref("VersionDiff"), errors=(403, 404),
+        parameters=path_param("process_id", "string") + [
+            {"in": "query", "name": name, "required": True, "schema": {"type": "integer", "minimum": 1}}
+            for name in ("from", "to")])})
     spec.path("/definitions/{process_id}/live", operations={"get": operation(
         "live instances waiting at each element of a process, per version: counts only (process owners and "
         "admins; 404 to anyone else and for a process never deployed)", 200, ref("LiveCounts"), errors=(403, 404),
@@ -198,7 +203,7 @@ def build_spec() -> dict[str, Any]:
     spec = APISpec(title="Family journeys API", version="1", openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for name in (
-        "ErrorSchema", "DeployResultSchema", "DefinitionsSchema", "ProcessVersionDetailSchema",
+        "ErrorSchema", "DeployResultSchema", "DefinitionsSchema", "ProcessVersionDetailSchema", "VersionDiffSchema",
         "StartInstanceSchema", "InstanceSchema",
         "InstanceRefSchema", "HistorySchema", "TaskPageSchema", "TaskDetailSchema", "CompleteTaskSchema",
         "CompletionSchema", "ThrowSignalSchema", "SignalResultSchema", "LiveCountsSchema",

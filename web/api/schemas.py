@@ -81,6 +81,20 @@ class ProcessVersionDetailSchema(VersionSummarySchema):
         "description": "the bundle's files; GET .../files/{name} gives each one's bytes"})
 
 
+class DiffQuerySchema(StrictSchema):
+    """``?from=&to=``: two version numbers of one process; any other parameter is refused (422)."""
+    from_ = fields.Int(required=True, data_key="from", validate=validate.Range(min=1, max=INT_MAX))
+    to = fields.Int(required=True, validate=validate.Range(min=1, max=INT_MAX))
+
+
+class VersionDiffSchema(Schema):
+    process_id = fields.Str()
+    from_ = fields.Int(data_key="from")
+    to = fields.Int()
+    changes = fields.List(fields.Str(), metadata={
+        "description": "each change in words, in a fixed order; empty when the process runs the same"})
+
+
 class LiveCountSchema(Schema):
     version = fields.Int()
     element_id = fields.Str()

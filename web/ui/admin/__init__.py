@@ -9,4 +9,4 @@ from web.ui.errors import register_page_errors
 bp = Blueprint("admin", __name__)
 register_page_errors(bp)
 
-from web.ui.admin import views  # noqa: E402,F401  (registers the routes)
+from web.ui.admin import definitions, views  # noqa: E402,F401  (registers the routes)

@@ -1,7 +1,7 @@
 """Administration: users (groups, teams, password, unlock), groups and their labels, teams, OIDC group
-mapping; and the deployed definitions for process owners. Admin pages are 404 to everyone else.
+mapping (the process owners' definitions pages are definitions.py). Admin pages are 404 to everyone else.
 
-The reads are workflows/read/people.py and definitions.py, and sign_in_state.py beside these views for
+The reads are workflows/read/people.py, and sign_in_state.py beside these views for
 the web's own tables; the writes are workflows/services/users.py and teams.py; these views parse the
 form, call and render.
 """
@@ -23,9 +23,8 @@ from web.ui.auth.passwords import credential_changes, password_problem
 from web.ui.auth.session import current_actor, signed_in
 from web.ui.auth.store import mapping_changes
 from web.wiring import get_engine
-from workflows.access import ADMINS, DEFINITION_MANAGERS
+from workflows.access import ADMINS
 from workflows.read import people
-from workflows.read.definitions import deployed_processes
 from workflows.services import users
 from workflows.services.teams import save_team, team_problems
 
@@ -150,9 +149,3 @@ def admin_teams() -> ResponseReturnValue:
     return render_template("ui/admin/teams.html", title="Teams", teams=teams, members=members,
                            errors=errors), 400 if errors else 200
 
-
-@bp.get("/admin/definitions")
-@only(*DEFINITION_MANAGERS)
-def admin_definitions() -> ResponseReturnValue:
-    rows = deployed_processes(db.session(), limit=LIST_LIMIT)
-    return render_template("ui/admin/definitions.html", title="Process definitions", rows=rows)
