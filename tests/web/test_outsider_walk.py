@@ -123,7 +123,10 @@ KIND_BY_ENDPOINT = {("api.get_referral", "ref"): "referral_ref",
                     ("referral.referral_confirmation", "ref"): "referral_ref",
                     ("api.get_version", "process_id"): "definition",
                     ("api.get_version_file", "process_id"): "definition",
-                    ("api.get_version_file", "name"): "file"}
+                    ("api.get_version_file", "name"): "file",
+                    **{(f"admin.admin_definition_{page}", "process_id"): "definition"
+                       for page in ("version", "file", "rollback", "diff")},
+                    ("admin.admin_definition_file", "name"): "file"}
 
 
 @pytest.fixture
