@@ -5,8 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from engine.models import User
 from tests.fixtures.lifecycle import Journey
+from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
+from web.ui.auth.passwords import set_password
 from workflows.read.returns import CLOSURE_APPROVALS, returns
 
 CUTOFF, CLOSES = "2028-12-01T00:00:00+00:00", "2028-12-31T00:00:00+00:00"
@@ -35,7 +42,17 @@ def _approvals(journey: Journey, instance_id: int) -> list[dict[str, Any]]:
     return [e["data"] for e in history["items"] if e["kind"] == "closure_approved"]
 
 
-def test_a_pft_manager_returns_then_approves_and_the_family_is_claimed(journey: Journey) -> None:
+def _browser(app: Flask, username: str) -> FlaskClient:
+    user = db.session.scalar(select(User).where(User.username == username))
+    assert user is not None
+    set_password(db.session, user, PASSWORD)
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
+def test_a_pft_manager_returns_then_approves_and_the_family_is_claimed(app: Flask, journey: Journey) -> None:
     ref, people, closure = _to_closure(journey)
     assert journey.api.get(f"/api/v1/families/{ref}", as_="pftm1").status_code == 200  # the PFT's family
     journey.do(ref, "pft_closure", "pft1", {**closure, "summary": "Done, briefly."})
@@ -44,6 +61,7 @@ def test_a_pft_manager_returns_then_approves_and_the_family_is_claimed(journey: 
     task = journey.task(ref, "pft_approve_closure", "pftm1")  # in the PFT manager's inbox
     assert journey.ok(journey.api.get(f"/api/v1/tasks?family_ref={ref}&bpmn_id=pft_approve_closure",
                                       as_="tm1"))["items"] == []  # not the district team manager's
+    assert f"/tasks/{task['id']}" in _browser(app, "pftm1").get("/inbox").get_data(as_text=True)
 
     refused = journey.api.post(f"/api/v1/tasks/{task['id']}/complete", as_="pftm1",
                                json={"data": {"decision": "return"}})
@@ -57,6 +75,9 @@ def test_a_pft_manager_returns_then_approves_and_the_family_is_claimed(journey: 
     assert data["data"]["closure_summary"]["summary"] == "Done, briefly."
     (returned,) = returns(db.session, again["instance_id"], CLOSURE_APPROVALS)
     assert (returned.by, returned.reasons) == ("pftm1", "Say how the routine is kept.")
+    page = _browser(app, "pft1").get(f"/tasks/{again['id']}").get_data(as_text=True)
+    assert "History of returns" in page and "Say how the routine is kept." in page
+    assert "Your answers from before it was returned are filled in." in page and "Done, briefly." in page
     assert journey.family(ref)["closure_approved_at"] is None
 
     journey.do(ref, "pft_closure", "pft1", closure)
