@@ -16,6 +16,7 @@ GROUP_LABELS = {
     "case_manager": "Case manager",
     "team_manager": "Team manager",
     "parenting_family_team": "Parenting and Family Team",
+    "pft_manager": "Parenting and Family Team managers",
     "tf_team": "Troubled Families team",
     "tf_project_manager": "Troubled Families project manager",
     "tf_coordinator": "Troubled Families coordinator",

@@ -76,6 +76,7 @@ def operations() -> dict[str, Operation]:
         "record_allocation": casework.record_allocation,
         "next_review": casework.next_review,
         "close_family": casework.close_family,
+        "closure_sign_off": casework.closure_sign_off,
         "open_outcomes": casework.open_outcomes,
         "mark_outcome": casework.mark_outcome,
         "family_outcomes": casework.family_outcomes,

@@ -91,6 +91,7 @@ def test_a_family_identified_by_the_parenting_plan_is_registered_and_claimed(jou
     closure["outcomes"] = [outcome, {"person_id": people[0]["person_id"], "indicator": 22, "achieved": True,
                                      "evidence": "No call-outs since March"}]
     journey.do(ref, "pft_closure", "pft1", closure)
+    journey.do(ref, "pft_approve_closure", "pftm1", {"decision": "approve", "evidence_checked": True})
 
     journey.travel("P7M")
     journey.travel("P10M")

@@ -23,6 +23,8 @@ def test_parenting_family_team_through_to_sustained_outcomes(journey: Journey) -
                                                           "achieved": True, "evidence": "No call-outs"},
                                                          {"person_id": people[1]["person_id"], "indicator": 7,
                                                           "achieved": False, "evidence": "Attendance 85%"}]})
+    # The council's sign-off is on by default: a Parenting and Family Team manager approves (guidance 13f).
+    journey.do(ref, "pft_approve_closure", "pftm1", {"decision": "approve", "evidence_checked": True})
     family = journey.family(ref, as_="pft1")  # they worked on it
     assert family["status"] == "closed"
     assert [(o["indicator"], o["status"]) for o in family["outcomes"]] == [(22, "running"), (7, "not_achieved")]

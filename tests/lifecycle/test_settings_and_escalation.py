@@ -76,7 +76,7 @@ def test_claim_window_settings_are_checked(journey: Journey) -> None:
 
 def test_council_settings(journey: Journey) -> None:
     defaults = {"earned_autonomy": False, "triage_working_days": 1, "triage_escalation_group": "team_manager",
-                "pft_escalation_group": "team_manager", "escalation_working_days": 5}
+                "pft_escalation_group": "team_manager", "escalation_working_days": 5, "pft_closure_sign_off": True}
     assert journey.ok(journey.api.get("/api/v1/admin/settings", as_="admin")) == defaults
     bad = journey.api.put("/api/v1/admin/settings", as_="admin", json={"earned_autonomy": "maybe"})
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_failed"

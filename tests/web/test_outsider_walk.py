@@ -84,8 +84,8 @@ OWNER_COUNTS = {"api.definition_live"}
 # Signed in and with API tokens: a case manager of the family's own team who is not allocated to it, a
 # case manager and a team manager of another team, a referrer who did not refer it, a process owner, the
 # Early Help Unit member who triaged both families (having done a task grants no read once the family
-# has moved on), and a Parenting and Family Team worker.
-OUTSIDERS = ("cm2", "cm9", "tm9", "partner2", "owner", "ehu1", "pft1")
+# has moved on), a Parenting and Family Team worker, and a PFT manager (who reads only the PFT's families).
+OUTSIDERS = ("cm2", "cm9", "tm9", "partner2", "owner", "ehu1", "pft1", "pftm1")
 # The TF groups read every family on the TF register, so for messages and starts they are walked against
 # a family that never reached it (no further action on one indicator).
 TF_OUTSIDERS = ("tf1", "pm1", "co1")

@@ -52,6 +52,18 @@ def test_may_read_role_and_need_to_know(ctx: Flask) -> None:
     assert not may_read(db.session, actor(), family)
 
 
+def test_a_pft_manager_reads_the_families_on_the_pft_route_only(ctx: Flask) -> None:
+    pft = Family(ref="F-2027-000001", district="ashfield", team_id="north", route="parenting_family_team",
+                 created_at=NOW)
+    managed = Family(ref="F-2027-000002", district="ashfield", team_id="north", route="case_management",
+                     created_at=NOW)
+    db.session.add_all([pft, managed])
+    db.session.flush()
+    assert may_read(db.session, actor(Role.PFT_MANAGER), pft)  # they sign its closure off
+    assert not may_read(db.session, actor(Role.PFT_MANAGER), managed)
+    assert not may_read(db.session, actor(Role.PARENTING_FAMILY_TEAM, name="pft9"), pft)  # workers: need to know
+
+
 def test_readable_family_is_none_for_an_unknown_ref_or_a_reader_without_need(ctx: Flask) -> None:
     family = Family(ref="F-2027-000001", district="ashfield", team_id="north", created_at=NOW)
     db.session.add(family)

@@ -80,6 +80,7 @@ class CouncilSettingsSchema(StrictSchema):
     triage_escalation_group = fields.Str(validate=validate.OneOf(ESCALATION_GROUPS, error=_NOT_A_GROUP))
     pft_escalation_group = fields.Str(validate=validate.OneOf(ESCALATION_GROUPS, error=_NOT_A_GROUP))
     escalation_working_days = fields.Int(strict=True, validate=validate.Range(min=1, max=20))
+    pft_closure_sign_off = fields.Bool()
 
 
 @api.get("/admin/settings")

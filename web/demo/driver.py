@@ -128,7 +128,11 @@ class Demo:
             "closed_on": self.today(), "summary": "Significant progress.", "outcomes": outcomes,
             "evidence": "Attendance certificates and police data on the case record."})
 
-    def approve(self, family: dict[str, Any], decision: str = "approve") -> None:
+    def approve(self, family: dict[str, Any], decision: str = "approve", *, pft: bool = False) -> None:
+        """Case management's team manager, or (``pft``) the Parenting and Family Team manager, signs off."""
         body = {"decision": decision, "evidence_checked": True} if decision == "approve" else {
             "decision": "return", "reasons": "Add the police data for the last quarter."}
-        self.do(family, "approve_closure", f"tm-{family['team']}", body)
+        if pft:
+            self.do(family, "pft_approve_closure", "pftm1", body)
+        else:
+            self.do(family, "approve_closure", f"tm-{family['team']}", body)

@@ -24,6 +24,7 @@ def demo_users(session: Session, now: datetime) -> dict[str, str]:
         ("partner", ("referrer",), (), "Pat Partner (Meadow Primary School)"),
         ("ehu1", ("early_help_unit",), (), "Erin Hughes (Early Help Unit)"),
         ("pft1", ("parenting_family_team",), (), "Priya Farrell (Parenting and Family Team)"),
+        ("pftm1", ("pft_manager",), (), "Grace Pemberton (Parenting and Family Team manager)"),
         ("tf1", ("tf_team",), (), "Tom Fletcher (TF team)"),
         ("pm1", ("tf_project_manager",), (), "Paula Mason (TF project manager)"),
         ("co1", ("tf_coordinator",), (), "Colin Okafor (TF coordinator)"),

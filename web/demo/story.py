@@ -44,6 +44,7 @@ def tell(demo: Demo, say: Callable[[str], None]) -> None:
     for family in pft:
         demo.review(family, ready=True, bpmn_id="pft_review")
         demo.closure(family, "pft_closure", "pft1")
+        demo.approve(family, pft=True)  # the council's default: a PFT manager signs the closure off
     say(f"month 2: {len(demo.families)} families referred")
 
     # Month 4: six more closed families; one is re-referred while its windows run.

@@ -20,9 +20,13 @@ from workflows.operations.common import (
     london_day,
     param,
     review_months,
+    setting,
 )
 from workflows.operations.escalation import escalation
 from workflows.rules import sustained_at
+
+# Closure sign-off settings: on by default, as guidance 13f asks a manager to check the closure summary.
+SIGN_OFF_DEFAULTS: dict[str, Any] = {"pft_closure_sign_off": True}
 
 # Anchors the closure record cannot date (last offence, release, ...) fall back to the closure date:
 # the lead professional records the exact date in the evidence; the window is never shorter than that.
@@ -69,7 +73,18 @@ def close_family(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
     family.closed_on = params.get("closed_on") or london_day(ctx.now)
     if params.get("approved"):
         family.closure_approved_at = ctx.now
+        if params.get("approval"):
+            # Who approved it goes in the family's history: a Parenting and Family Team manager, or no one
+            # ("automatic") when the council has turned the PFT's sign-off off.
+            ctx.record("closure_approved", data={"family_ref": family.ref, "approval": str(params["approval"])})
     return {"family_ref": family.ref, "closed_on": family.closed_on}
+
+
+def closure_sign_off(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Whether a manager signs the closure off (guidance 13f), from the council setting ``setting`` names;
+    read when the closure is written, so a change applies to the next closure, never one awaiting approval."""
+    key = str(param(params, "setting"))
+    return {"required": bool(setting(ctx.session, key, SIGN_OFF_DEFAULTS[key]))}
 
 
 def open_outcomes(ctx: StepContext, params: dict[str, Any]) -> dict[str, Any]:

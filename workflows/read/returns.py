@@ -16,10 +16,13 @@ from sqlalchemy.orm import Session
 
 from engine.models import Event, User
 
-# The form a person does again after a return -> the approval task (bpmn id) that returns it.
-RETURNED_BY = {"closure_summary": "approve_closure"}
-# Whose form is decided on -> the same approval task, for the approval page's history.
-DECIDED_BY = {"closure_approval": "approve_closure"}
+# The approval tasks (bpmn ids) that return a closure: case management's team manager and the Parenting
+# and Family Team's manager. A journey takes one route, so an instance holds returns from one of them.
+CLOSURE_APPROVALS = ("approve_closure", "pft_approve_closure")
+# The form a person does again after a return -> the approval tasks that return it.
+RETURNED_BY = {"closure_summary": CLOSURE_APPROVALS}
+# Whose form is decided on -> the same approval tasks, for the approval page's history.
+DECIDED_BY = {"closure_approval": CLOSURE_APPROVALS}
 MAX_RETURNS = 50
 
 
@@ -30,11 +33,11 @@ class Return:
     reasons: str
 
 
-def returns(session: Session, instance_id: int, approval: str) -> list[Return]:
-    """Every return by the ``approval`` task of this instance, oldest first."""
+def returns(session: Session, instance_id: int, approvals: tuple[str, ...]) -> list[Return]:
+    """Every return by the ``approvals`` tasks of this instance, oldest first."""
     events = list(session.scalars(
         select(Event).where(Event.instance_id == instance_id, Event.kind == "task_completed",
-                            Event.bpmn_id == approval).order_by(Event.seq).limit(MAX_RETURNS)))
+                            Event.bpmn_id.in_(approvals)).order_by(Event.seq).limit(MAX_RETURNS)))
     returned = [e for e in events if _data(e).get("decision") == "return"]
     usernames = {e.actor for e in returned}
     names = {u: n for u, n in session.execute(select(User.username, User.display_name)

@@ -1,5 +1,6 @@
 """The council's settings (``earned_autonomy``, ``triage_working_days``, the escalation group of an overdue
-triage and of an overdue Parenting and Family Team review, ``escalation_working_days``), changed by
+triage and of an overdue Parenting and Family Team review, ``escalation_working_days``, whether a
+Parenting and Family Team manager signs off the team's closures: ``pft_closure_sign_off``), changed by
 administrators.
 
 ``council_setting`` rows are written outside an engine step on purpose: they are configuration, owned
@@ -19,8 +20,10 @@ from engine.access import Actor
 from workflows.errors import NotAllowed
 from workflows.models import CouncilSetting
 from workflows.operations import escalation
+from workflows.operations.casework import SIGN_OFF_DEFAULTS
 
-DEFAULTS: dict[str, Any] = {"earned_autonomy": False, "triage_working_days": 1, **escalation.DEFAULTS}
+DEFAULTS: dict[str, Any] = {"earned_autonomy": False, "triage_working_days": 1, **escalation.DEFAULTS,
+                            **SIGN_OFF_DEFAULTS}
 
 
 def require_admin(actor: Actor) -> None:
