@@ -1,5 +1,5 @@
 """How many live instances wait at each element of a process, by version: counts only, never which
-instances (process owners see counts, not families: ../shared/DESIGN.md's access matrix).
+instances (process owners see counts, not families: docs/sources/DESIGN.md's access matrix).
 
 Read from the ``instance_wait`` projection (engine/waits.py): one index range per process, answered
 from the index alone, so the cost grows with the process's live waits and nothing else.

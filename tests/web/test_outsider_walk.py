@@ -77,7 +77,7 @@ FAKE_NUMBER = "987654"
 # They learn only that a task id they already hold exists. Its answers are still checked for leaks.
 LANE_ACTIONS = {"api.claim_task", "api.unclaim_task", "api.complete_task", "tasks.task_post"}
 LANE_MEMBERS = {"cm2"}  # a case manager of the family's team: the lane and team of its case managers' tasks
-# The other, also by design (../shared/DESIGN.md's access matrix): a process owner reads how many live
+# The other, also by design (docs/sources/DESIGN.md's access matrix): a process owner reads how many live
 # instances wait where in a deployed process, and hears 404 for a process never deployed. What differs
 # is whether a process exists, never a family; the counts name no instance (still checked for leaks).
 OWNER_COUNTS = {"api.definition_live"}
