@@ -15,8 +15,9 @@ async function show (urls, error) {
   const oldViewer = new window.BpmnJS({ container: box.querySelector('[data-diagram-old]') })
   const newViewer = new window.BpmnJS({ container: box.querySelector('[data-diagram-new]') })
   const marked = await window.StudioDiff.showDiff(oldViewer, newViewer, oldXML, newXML)
-  oldViewer.get('canvas').zoom('fit-viewport')
-  newViewer.get('canvas').zoom('fit-viewport')
+  // Both sides centred on the first change, at a scale where its name can be read.
+  window.StudioDiff.readableAround(oldViewer, [...marked.changed, ...marked.removed])
+  window.StudioDiff.readableAround(newViewer, [...marked.changed, ...marked.added])
   error.hidden = true
   box.dataset.marked = JSON.stringify(marked)
 }

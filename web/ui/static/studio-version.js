@@ -2,7 +2,9 @@
 // locally) draws the version's process and, where live counts are known, a badge on each element with
 // how many families wait there ("14 waiting", from the live wait projection). The counts are also in a
 // table on the page with the steps' names, and the
-// files can be downloaded, so nothing rests on the picture alone.
+// files can be downloaded, so nothing rests on the picture alone. A process too wide to read when
+// fitted is shown at a readable scale around the first step where families wait
+// (StudioDiff.readableAround, from the studio bundle).
 const figure = document.querySelector('[data-studio-version]')
 const source = document.getElementById('studio-version')
 
@@ -20,7 +22,11 @@ async function show (viewer, diagram, error) {
     badge.textContent = `${count} waiting`
     overlays.add(id, 'app-live', { position: { bottom: 0, right: 0 }, html: badge })
   }
-  viewer.get('canvas').zoom('fit-viewport')
+  if (window.StudioDiff) {
+    window.StudioDiff.readableAround(viewer, Object.keys(diagram.live || {}))
+  } else {
+    viewer.get('canvas').zoom('fit-viewport')
+  }
   error.hidden = true
   figure.dataset.shown = 'true'
 }
