@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine.models import HumanTask, User
+from engine.models import HumanTask, ProcessVersion, User
 from tests.fixtures.lifecycle import Journey
 from tests.fixtures.pages import PASSWORD, sign_in
 from web.extensions import db
@@ -23,7 +23,7 @@ HOSTILE = "<b>&\"'<script>"
 ROLES = ("partner", "ehu1", "tm1", "cm1", "pft1", "tf1", "pm1", "co1", "owner", "admin")
 # Not pages: files, probes, the sign-in redirects and the assets.
 NOT_PAGES = ("api.", "assets.", "static", "health.", "metrics.", "auth.session_status", "auth.oidc",
-             "case.case_diagram", "tf.tf_claim_file")
+             "case.case_diagram", "tf.tf_claim_file", "admin.admin_definition_file")
 # HTML's own tags (the access log shows routes such as /families/<ref>: text, not markup).
 NEED_A_REFERRAL_SESSION = {"referral.referral_check", "referral.referral_confirmation", "referral.referral_household",
                            "referral.referral_remove"}
@@ -73,6 +73,8 @@ def _urls(app: Flask) -> dict[str, list[str]]:
         "window_id": list(db.session.scalars(select(ClaimWindow.id))),
         "claim_id": list(db.session.scalars(select(Claim.id))),
         "index": [0],
+        "process_id": sorted(set(db.session.scalars(select(ProcessVersion.process_id)))),
+        "number": [1],
     }
     pages: dict[str, list[str]] = {}
     for rule in app.url_map.iter_rules():
