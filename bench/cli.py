@@ -33,7 +33,8 @@ from bench.scale import ScaleSizes
 from bench.stats import Outcome
 from bench.timers import FireSizes, run_fire_rate, run_lateness
 
-NAMES = ("completion", "throughput", "journey", "sandbox", "timer_fire", "timer_lateness", "inbox", "sweep_idle")
+NAMES = ("completion", "throughput", "journey", "sandbox", "timer_fire", "timer_lateness", "inbox", "sweep_idle",
+         "definitions_pages")
 POSTGRES_ONLY = ("inbox", "sweep_idle")
 
 
@@ -47,12 +48,14 @@ class Plan:
     lateness_timeout_s: float
     sandbox_loops: int
     journeys: int = 200
+    definitions_instances: int = 400_000  # live instances behind the definitions pages
+    page_calls: int = 20
 
 
 FULL = Plan(Sizes(completions=1000, warmup=100, throughput=1000), ScaleSizes(1_000_000, 100_000, 1_000_000), 300,
             FireSizes(due=10_000, budget_s=90), 200, 60, 20_000)
 QUICK = Plan(Sizes(completions=200, warmup=30, throughput=200), ScaleSizes(100_000, 10_000, 100_000), 100,
-             FireSizes(due=400, budget_s=10), 30, 25, 2_000, 30)
+             FireSizes(due=400, budget_s=10), 30, 25, 2_000, 30, 40_000, 10)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -80,7 +83,14 @@ def _runners(plan: Plan, backends: list[str]) -> dict[str, Callable[[], list[Out
         "sandbox": lambda: [run_sandbox(plan.sandbox_loops)],
         "timer_fire": lambda: [run_fire_rate(timer_backend, plan.fire)],
         "timer_lateness": lambda: [run_lateness(timer_backend, plan.lateness_instances, plan.lateness_timeout_s)],
+        "definitions_pages": lambda: [_definitions_pages(backends, plan)],
     }
+
+
+def _definitions_pages(backends: list[str], plan: Plan) -> Outcome:
+    from bench.definitions_pages import run_definitions_pages  # imports the whole web app: only when run
+
+    return run_definitions_pages(backends, plan.definitions_instances, plan.page_calls)
 
 
 def _run(name: str, runner: Callable[[], list[Outcome]]) -> list[Outcome]:

@@ -278,7 +278,9 @@ class InstanceWait(Base):
 
     __tablename__ = "instance_wait"
     # Counts per process, version and element are one index range, read without the table.
-    __table_args__ = (Index("ix_instance_wait_counts", "process_id", "version", "element_id", "kind"),)
+    # Instances per version of a process (the definitions list) likewise: distinct instance ids, from the index.
+    __table_args__ = (Index("ix_instance_wait_counts", "process_id", "version", "element_id", "kind"),
+                      Index("ix_instance_wait_instances", "process_id", "version", "instance_id", "kind"))
 
     instance_id: Mapped[int] = mapped_column(BigId, ForeignKey("instance.id"), primary_key=True)
     process_id: Mapped[str] = mapped_column(String(255), primary_key=True)

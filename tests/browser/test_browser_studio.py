@@ -55,10 +55,14 @@ def test_a_process_owner_uploads_compares_and_rolls_back(page: Any, journey: Jou
     page.wait_for_selector("[data-studio-version][data-shown]")
     assert page.locator(".app-live-badge").count() == 0
     assert page.inner_text("[data-live-none]") == "No family is waiting on this version."
+    page.goto("/admin/definitions")
+    assert live_on(page, "family_referral", 1) == "0"
     journey.refer()  # the new family's referral pins case_management's current version, 2
     release()
     page.goto("/admin/definitions")
-    assert (live_on(page, "case_management", 2), live_on(page, "case_management", 1)) == ("1", "0")
+    # The list counts the families waiting in each process now: this one waits at triage (and its overdue
+    # timer: once), in family_referral; it reaches case_management's version 2 after triage.
+    assert (live_on(page, "family_referral", 1), live_on(page, "case_management", 2)) == ("1", "0")
     page.goto("/admin/definitions/family_referral/versions/1")
     page.wait_for_selector("[data-studio-version][data-shown] .app-live-badge")
     # The family waits at triage and at its overdue timer: one badge on each, the same in the table.

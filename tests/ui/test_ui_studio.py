@@ -77,7 +77,11 @@ def test_an_upload_publishes_a_version_the_list_shows_with_its_live_instances(
     assert versions() == [(1, "Deployed by the test"), (2, "Shorter name for the summary task")]
     start()
     start()
-    rows = Page(client.get("/admin/definitions")).rows("table")
+    listed = Page(client.get("/admin/definitions"))
+    assert listed.text("[data-live-meaning]") == ("Live instances: how many families wait at a step of the process "
+                                                  "now, on each version. A family counts in a process it calls "
+                                                  "once it gets there.")
+    rows = listed.rows("table")
     assert [row[0] for row in rows] == ["2 of closure Current", "1 of closure"]
     assert [(row[1], row[3], row[5]) for row in rows] == [
         ("owner", "Shorter name for the summary task", "2"), ("setup", "Deployed by the test", "1")]

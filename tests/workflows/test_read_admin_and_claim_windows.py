@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from engine.identity import create_user
+from engine.models import Instance, InstanceWait
 from tests.fixtures.lifecycle import Journey
 from web.extensions import db
 from workflows.models import Claim, Family, TeamSetting
@@ -67,6 +68,30 @@ def test_the_deployed_definitions_newest_version_first(journey: Journey) -> None
     for process in processes:
         numbers = [v.number for v in process.versions]
         assert numbers == sorted(numbers, reverse=True) and process.current == numbers[0]
+
+
+def test_live_instances_count_each_waiting_instance_once_per_version_and_no_incident(journey: Journey) -> None:
+    journey.refer()
+    journey.refer()
+    session = db.session()
+    first, second = session.scalars(select(Instance.id).where(Instance.process_id == "family_referral")
+                                    .order_by(Instance.id)).all()[-2:]
+    before = definitions.live_instances(session, "family_referral")
+    assert sum(before.values()) >= 2  # both referrals wait in their own process now
+
+    def wait(instance_id: int, element_id: str, kind: str, version: int) -> InstanceWait:
+        return InstanceWait(instance_id=instance_id, process_id="zz_counted", element_id=element_id, kind=kind,
+                            version=version, since=NOW)
+
+    session.add_all([
+        wait(first, "review", "user_task", 2), wait(first, "reminder", "timer", 2),  # two waits: one instance
+        wait(first, "review", "incident", 2),  # an incident is not a wait of its own
+        wait(second, "assess", "incident", 1),  # only an incident: not waiting on version 1
+        wait(second, "plan", "user_task", 3),
+    ])
+    session.flush()
+    assert definitions.live_instances(session, "zz_counted") == {2: 1, 3: 1}
+    assert definitions.live_instances(session, "family_referral") == before  # another process's rows
 
 
 def test_claim_windows_their_batch_and_counts(journey: Journey) -> None:

@@ -1,5 +1,5 @@
 """The deployed process definitions, for the process owners' pages: every version of every process, the
-active instances pinned to each, one version's files, and what changed between two versions."""
+instances waiting in it on each, one version's files, and what changed between two versions."""
 
 from __future__ import annotations
 
@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.live_counts import live_counts as engine_live_counts
-from engine.models import DefinitionProcess, Instance, InstanceStatus, ProcessVersion
+from engine.models import DefinitionProcess, InstanceWait, ProcessVersion
 from engine.queries import process_version
 from engine.spec_diff import describe_changes
+from engine.waits import INCIDENT
 
 BPMN_PROCESS = "{http://www.omg.org/spec/BPMN/20100524/MODEL}process"
 
@@ -74,13 +75,23 @@ def deployed_processes(session: Session, *, limit: int) -> list[ProcessVersions]
     return list(processes.values())
 
 
-def live_instances(session: Session, process_id: str) -> Counter[int]:
-    """Active instances pinned to each version of a process: those of the process itself and those of
-    every process that calls it (an instance pins what it calls when it starts)."""
-    pinned = Instance.pins[process_id].as_integer()
-    return Counter({number: count for number, count in session.execute(
-        select(pinned, func.count()).where(Instance.status == InstanceStatus.ACTIVE, pinned.is_not(None))
-        .group_by(pinned))})
+def version_numbers(session: Session, process_id: str) -> list[int]:
+    """The version numbers of one process, newest first (the diff page's choices): no live counts."""
+    return list(session.scalars(select(ProcessVersion.number).where(ProcessVersion.process_id == process_id)
+                                .order_by(ProcessVersion.number.desc())))
+
+
+def live_instances(session: Session, process_id: str) -> dict[int, int]:
+    """Instances waiting in a process now, per version of it: distinct instances with a row in the live
+    wait projection (engine/waits.py) for ``process_id``, by the version number they pinned. An instance
+    of a process that calls this one counts while it waits inside the called process. An instance waiting
+    at two steps at once counts once; an errored one counts at the waits it keeps, as the version page's
+    counts do (its incident row is not a wait). One index range per process (ix_instance_wait_instances),
+    never a scan of the instances: the list page stays fast with hundreds of thousands of them."""
+    return {number: count for number, count in session.execute(
+        select(InstanceWait.version, func.count(InstanceWait.instance_id.distinct()))
+        .where(InstanceWait.process_id == process_id, InstanceWait.kind != INCIDENT)
+        .group_by(InstanceWait.version))}
 
 
 def live_counts(session: Session, process_id: str, number: int) -> dict[str, int]:
@@ -88,7 +99,7 @@ def live_counts(session: Session, process_id: str, number: int) -> dict[str, int
     only): what the version page overlays on its diagram. An incident (an errored instance) is not a wait."""
     counts: Counter[str] = Counter()
     for row in engine_live_counts(session, process_id):
-        if row.version == number and row.kind != "incident":
+        if row.version == number and row.kind != INCIDENT:
             counts[row.element_id] += row.instances
     return dict(counts)
 

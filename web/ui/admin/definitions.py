@@ -129,8 +129,7 @@ def admin_definition_rollback(process_id: str, number: int) -> ResponseReturnVal
 @bp.get("/admin/definitions/<process_id>/diff")
 @only(*DEFINITION_MANAGERS)
 def admin_definition_diff(process_id: str) -> ResponseReturnValue:
-    numbers = [v.number for p in definitions.deployed_processes(db.session(), limit=LIST_LIMIT)
-               if p.process_id == process_id for v in p.versions]
+    numbers = definitions.version_numbers(db.session(), process_id)  # not every process's live counts
     if not numbers:
         abort(404)
     old, new = _number(request.args.get("from"), numbers, 1), _number(request.args.get("to"), numbers, 0)
