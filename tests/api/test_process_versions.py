@@ -175,7 +175,7 @@ def test_a_version_records_who_when_the_note_and_its_files(api: Api) -> None:
         "process_id": "callee", "version": 2, "current": True, "published_by": "owner", "note": "Clearer name",
         "diff_summary": "0 added, 0 removed, 1 changed"}
     assert body["files"] == [{"name": "callee.bpmn", "bytes": len(callee("step_a", "Step A renamed"))}]
-    assert "live" not in body
+    assert body["live"] == []  # no instance runs it yet: counts only, never which instances
     first = api.get("/api/v1/definitions/callee/versions/1", as_="owner").json
     assert (first["current"], first["diff_summary"], [f["name"] for f in first["files"]]) == (
         False, "first version", ["callee.bpmn", "caller.bpmn"])

@@ -103,6 +103,11 @@ def test_counts_are_per_version(run: Driver) -> None:
     assert live(run.api, "waits_main") == {(2, "review", "user_task"): 2, (1, "review", "user_task"): 1}
     items = run.api.get("/api/v1/definitions/waits_main/live", as_="admin").json["items"]
     assert [i["version"] for i in items] == [2, 1]  # newest version first; an administrator may read them too
+    # Each version's own page carries its counts.
+    for number, waiting in ((1, 1), (2, 2)):
+        version = run.api.get(f"/api/v1/definitions/waits_main/versions/{number}", as_="owner").json
+        assert version["live"] == [{"version": number, "element_id": "review", "kind": "user_task",
+                                    "instances": waiting}]
 
 
 def test_an_errored_instance_waits_where_it_stopped_and_a_terminated_one_nowhere(run: Driver) -> None:

@@ -93,6 +93,7 @@ def get_version(process_id: str, number: int) -> ResponseReturnValue:
         **_summary(version), "process_id": process_id, "name": process.name, "current": version.number == current,
         "bundle": bundle.version, "properties": process.properties,
         "files": [{"name": name, "bytes": len(text.encode("utf-8"))} for name, text in sorted(bundle.files.items())],
+        "live": [count for count in live_counts(db.session(), process_id) if count.version == number],
     })
 
 

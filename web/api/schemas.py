@@ -79,6 +79,8 @@ class ProcessVersionDetailSchema(VersionSummarySchema):
     properties = fields.Dict(keys=fields.Str(), values=fields.Str())
     files = fields.List(fields.Nested(VersionFileSchema), metadata={
         "description": "the bundle's files; GET .../files/{name} gives each one's bytes"})
+    live = fields.List(fields.Nested("LiveCountSchema"), metadata={
+        "description": "how many live instances wait at each element of this version: counts only"})
 
 
 class DiffQuerySchema(StrictSchema):
