@@ -4,12 +4,16 @@ running anything, each element's type from the pinned version, and the task type
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
-from engine.diagrams import HumanTaskType, clear_cache, human_task_types, progress
-from engine.models import Instance
+from engine.diagrams import HumanTaskType, clear_cache, human_task_types, progress, version_files
+from engine.models import Base, DefinitionVersion, Instance
+from engine.spiff import BPMN_NS
 from tests.fixtures.app import Api, open_task
 from web.extensions import db
 from web.wiring import get_engine
@@ -71,3 +75,24 @@ def test_the_task_types_are_the_user_and_manual_tasks_of_the_latest_versions(api
                           HumanTaskType("sign", "Sign it", "team_manager"),
                           HumanTaskType("summary", "Write the closure summary", "case_manager"),
                           HumanTaskType("approve", "Approve the closure summary", "team_manager")}
+
+
+def _database_with_version_one(process_id: str) -> Session:
+    """A database of its own whose version 1 holds one process: the same row id, other content."""
+    database = create_engine("sqlite://")
+    Base.metadata.create_all(database, tables=[DefinitionVersion.__table__])  # type: ignore[list-item]
+    session = Session(database)
+    xml = (f'<definitions xmlns="{BPMN_NS}"><process id="{process_id}" name="{process_id}">'
+           f'<userTask id="{process_id}_task" name="Do it"/></process></definitions>')
+    session.add(DefinitionVersion(id=1, version=1, sha256=process_id.ljust(64, "0"), files={"a.bpmn": xml},
+                                  deployed_by="test", deployed_at=datetime(2027, 1, 1, tzinfo=UTC)))
+    session.commit()
+    return session
+
+
+def test_a_version_id_that_names_other_content_in_another_database_is_parsed_again() -> None:
+    # The browser tests' server once drew a case page from another test's files with the same id.
+    first, second = _database_with_version_one("first"), _database_with_version_one("second")
+    assert list(version_files(first, 1)) == ["first"]
+    assert list(version_files(second, 1)) == ["second"]
+    assert list(version_files(first, 1)) == ["first"]
