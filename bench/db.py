@@ -10,6 +10,7 @@ import io
 import os
 import re
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, redirect_stderr
@@ -22,6 +23,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.engine import make_url
+
+from bench.stats import summary_ms
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "web" / "migrations"
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
@@ -161,3 +164,17 @@ def signed_in_client(app: Flask, username: str, password: str) -> FlaskClient:
                                              "password": password})
     assert response.status_code == 302, f"{username} could not sign in"
     return client
+
+
+def time_page(client: FlaskClient, path: str, calls: int, *, warm: int = 3) -> tuple[dict[str, Any], str]:
+    """Server time of ``calls`` GETs of ``path`` (bench.stats.summary_ms) after ``warm`` untimed ones
+    (the caches, the parsed specs and the connection pool), every answer a 200; and the last page."""
+    for _ in range(warm):
+        assert client.get(path).status_code == 200, path
+    samples = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        response = client.get(path)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, path
+    return summary_ms(samples), response.get_data(as_text=True)

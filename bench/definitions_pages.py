@@ -25,11 +25,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from flask.testing import FlaskClient
 from sqlalchemy import insert, select, text
 
-from bench.db import fresh_postgres, signed_in_client
-from bench.stats import Outcome, summary_ms
+from bench.db import fresh_postgres, signed_in_client, time_page
+from bench.stats import Outcome
 from engine.access import Actor
 from engine.identity import create_user
 from engine.models import Base, ProcessVersion
@@ -129,17 +128,6 @@ def load(instances: int, bundles: dict[int, int]) -> dict[str, Any]:
     return loaded
 
 
-def _time(client: FlaskClient, path: str, calls: int) -> tuple[dict[str, Any], str]:
-    for _ in range(3):  # warm the caches, the parsed specs and the connection pool
-        assert client.get(path).status_code == 200, path
-    samples = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        response = client.get(path)
-        samples.append(time.perf_counter() - started)
-        assert response.status_code == 200, path
-    return summary_ms(samples), response.get_data(as_text=True)
-
 
 def run(url: str, instances: int, calls: int) -> dict[str, Any]:
     """Deploy, time every page with no instance, load ``instances``, time them again."""
@@ -161,11 +149,11 @@ def run(url: str, instances: int, calls: int) -> dict[str, Any]:
         db.session.remove()
         client = signed_in_client(app, OWNER, PASSWORD)
         for label, path in PAGES.items():
-            results["baseline"][label] = _time(client, path, calls)[0]
+            results["baseline"][label] = time_page(client, path, calls)[0]
         db.session.remove()  # the requests share this app context: end their session before the load
         results["load"] = load(instances, bundles)
         for label, path in PAGES.items():
-            summary, body = _time(client, path, calls)
+            summary, body = time_page(client, path, calls)
             summary["meets_target"] = summary["p95_ms"] < TARGET_MS
             summary["p50_vs_empty"] = round(summary["p50_ms"] / results["baseline"][label]["p50_ms"], 2)
             results["pages"][label] = summary

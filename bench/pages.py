@@ -14,30 +14,15 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 from typing import Any
 
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from bench.db import signed_in_client
-from bench.stats import summary_ms
+from bench.db import signed_in_client, time_page
 from web import create_app
 from web.demo.people import DEMO_PASSWORD
 from web.extensions import db
 from workflows.models import ClaimWindow, Family
-
-
-def _time(client: FlaskClient, path: str, calls: int) -> dict[str, Any]:
-    for _ in range(5):  # warm the caches, the parsed specs and the connection pool
-        assert client.get(path).status_code == 200, path
-    samples = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        response = client.get(path)
-        samples.append(time.perf_counter() - started)
-    assert response.status_code == 200, path
-    return summary_ms(samples)
 
 
 def run(url: str, calls: int) -> dict[str, Any]:
@@ -63,7 +48,7 @@ def run(url: str, calls: int) -> dict[str, Any]:
             "family access log": ("admin1", f"/admin/families/{family.ref}/access-log"),
         }
         clients = {user: signed_in_client(app, user, DEMO_PASSWORD) for user, _ in pages.values()}
-        timed = {label: _time(clients[user], path, calls) for label, (user, path) in pages.items()}
+        timed = {label: time_page(clients[user], path, calls, warm=5)[0] for label, (user, path) in pages.items()}
         base = timed["inbox (baseline)"]["p50_ms"]
         for summary in timed.values():
             summary["p50_vs_inbox"] = round(summary["p50_ms"] / base, 2)
