@@ -50,18 +50,3 @@ export async function showDiff (oldViewer, newViewer, oldXML, newXML) {
     changed: [...new Set([...mark(oldViewer, found.changed, 'changed'), ...mark(newViewer, found.changed, 'changed')])].sort()
   }
 }
-
-// A wide process fitted to its box is too small to read: when it is, show it at a readable scale
-// centred on the first of ``ids`` drawn on the top plane (what changed, where families wait).
-export function readableAround (viewer, ids, readable = 0.8) {
-  const canvas = viewer.get('canvas')
-  const registry = viewer.get('elementRegistry')
-  canvas.zoom('fit-viewport')
-  const root = canvas.getRootElement()
-  const onPlane = (element) => { while (element.parent) element = element.parent; return element === root }
-  const first = ids.map((id) => registry.get(id)).find((element) => element && element.waypoints === undefined && onPlane(element))
-  if (!first || canvas.zoom() >= readable) return
-  canvas.zoom(readable)
-  const { width, height } = canvas.viewbox()
-  canvas.viewbox({ x: first.x + first.width / 2 - width / 2, y: first.y + first.height / 2 - height / 2, width, height })
-}

@@ -1,10 +1,10 @@
 // The case page's diagram: the bpmn-js navigated viewer (read-only, served locally as
 // window.BpmnJS) draws the process the family is in, its current steps highlighted and completed
 // ones marked. Without this script the page keeps the text list of steps, which stays for screen
-// readers too. A diagram too wide to read when fitted is shown at a readable scale around "Now".
+// readers too. A diagram too wide to read when fitted is shown at a readable scale around "Now"
+// (diagram-focus.js).
 const figure = document.querySelector('[data-case-diagram]')
 const source = document.getElementById('case-diagrams')
-const READABLE = 0.8
 
 async function show (viewer, diagram, error) {
   const response = await fetch(diagram.url, { credentials: 'same-origin', headers: { Accept: 'application/xml' } })
@@ -24,17 +24,7 @@ async function show (viewer, diagram, error) {
     badge.textContent = 'Now'
     overlays.add(id, { position: { top: -14, left: 0 }, html: badge })
   }
-  canvas.zoom('fit-viewport')
-  // Only a step on the plane in view: scrolling to one inside a collapsed subprocess would open it.
-  const root = canvas.getRootElement()
-  const onPlane = (element) => { while (element.parent) element = element.parent; return element === root }
-  const now = diagram.current.map((id) => registry.get(id)).filter((element) => element && onPlane(element))
-  if (canvas.zoom() < READABLE && now.length) {
-    canvas.zoom(READABLE)
-    const { width, height } = canvas.viewbox()
-    const step = now[0]
-    canvas.viewbox({ x: step.x + step.width / 2 - width / 2, y: step.y + step.height / 2 - height / 2, width, height })
-  }
+  window.DiagramFocus.readableAround(viewer, diagram.current)
   error.hidden = true
   figure.dataset.shown = diagram.url
 }

@@ -16,8 +16,8 @@ async function show (urls, error) {
   const newViewer = new window.BpmnJS({ container: box.querySelector('[data-diagram-new]') })
   const marked = await window.StudioDiff.showDiff(oldViewer, newViewer, oldXML, newXML)
   // Both sides centred on the first change, at a scale where its name can be read.
-  window.StudioDiff.readableAround(oldViewer, [...marked.changed, ...marked.removed])
-  window.StudioDiff.readableAround(newViewer, [...marked.changed, ...marked.added])
+  window.DiagramFocus.readableAround(oldViewer, [...marked.changed, ...marked.removed])
+  window.DiagramFocus.readableAround(newViewer, [...marked.changed, ...marked.added])
   error.hidden = true
   box.dataset.marked = JSON.stringify(marked)
 }

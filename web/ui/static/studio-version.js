@@ -3,8 +3,7 @@
 // how many families wait there ("14 waiting", from the live wait projection). The counts are also in a
 // table on the page with the steps' names, and the
 // files can be downloaded, so nothing rests on the picture alone. A process too wide to read when
-// fitted is shown at a readable scale around the first step where families wait
-// (StudioDiff.readableAround, from the studio bundle).
+// fitted is shown at a readable scale around the first step where families wait (diagram-focus.js).
 const figure = document.querySelector('[data-studio-version]')
 const source = document.getElementById('studio-version')
 
@@ -22,11 +21,7 @@ async function show (viewer, diagram, error) {
     badge.textContent = `${count} waiting`
     overlays.add(id, 'app-live', { position: { bottom: 0, right: 0 }, html: badge })
   }
-  if (window.StudioDiff) {
-    window.StudioDiff.readableAround(viewer, Object.keys(diagram.live || {}))
-  } else {
-    viewer.get('canvas').zoom('fit-viewport')
-  }
+  window.DiagramFocus.readableAround(viewer, Object.keys(diagram.live || {}))
   error.hidden = true
   figure.dataset.shown = 'true'
 }
